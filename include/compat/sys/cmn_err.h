@@ -1,0 +1,2 @@
+/* <sys/cmn_err.h> for code written for Solaris STREAMS: see <strdp/ddi.h>. */
+#include <strdp/ddi.h>

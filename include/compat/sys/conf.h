@@ -1,0 +1,2 @@
+/* <sys/conf.h> for code written for Solaris STREAMS: see <strdp/ddi.h>. */
+#include <strdp/ddi.h>

@@ -1,0 +1,2 @@
+/* <sys/kmem.h> for code written for Solaris STREAMS: see <strdp/ddi.h>. */
+#include <strdp/ddi.h>

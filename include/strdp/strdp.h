@@ -1,0 +1,168 @@
+/*
+ * strdp/strdp.h — the framework's own C API: runtime set-up, schedulers,
+ * the module/driver registry and plugins, and the in-process stream head.
+ *
+ * Error convention: functions returning int return 0 (or a count) on
+ * success and -1 with errno set on failure, like the system calls they
+ * stand for; functions returning pointers return NULL with errno set.
+ */
+#ifndef STRDP_STRDP_H
+#define STRDP_STRDP_H
+
+#include <strdp/stream.h>
+#include <strdp/stropts.h>
+#include <strdp/ddi.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------------
+ * Runtime
+ * ---------------------------------------------------------------------- */
+
+struct strdp_runtime_conf {
+	unsigned int nb_mbufs;   /* message buffers per socket (default 8191) */
+	unsigned int mbuf_cache; /* per-lcore mempool cache (default 256) */
+	unsigned int data_room;  /* bytes per buffer, headroom included
+	                            (default 2048 + 128) */
+	unsigned int nstrpush;   /* push limit per stream (default NSTRPUSH) */
+};
+
+/*
+ * Sets up message pools and the caller's scheduler. DPDK's EAL must be
+ * initialised already (rte_eal_init). conf may be NULL for defaults.
+ * Registers the built-in modules and drivers.
+ */
+int strdp_runtime_init(const struct strdp_runtime_conf *conf);
+/* Frees what strdp_runtime_init() made; every stream must be closed. */
+void strdp_runtime_fini(void);
+
+/* ------------------------------------------------------------------------
+ * Schedulers: one per lcore (or thread) that owns queues
+ * ---------------------------------------------------------------------- */
+
+typedef struct strdp_sched strdp_sched_t;
+
+/* A new scheduler, bound to no thread yet. */
+strdp_sched_t *strdp_sched_create(const char *name);
+void strdp_sched_destroy(strdp_sched_t *s);
+/* Makes s the calling thread's scheduler (streams opened by this thread
+ * belong to it); NULL unbinds. */
+void strdp_sched_bind(strdp_sched_t *s);
+strdp_sched_t *strdp_sched_current(void);
+/*
+ * One pass of the service loop, on the owning thread: inbound cross-thread
+ * requests, expired timers, bufcalls whose buffers are back, then enabled
+ * service procedures in the order they were enabled. Returns how many
+ * procedures and callbacks ran (0: nothing to do).
+ */
+unsigned int strdp_sched_run(strdp_sched_t *s);
+/* Runs passes until nothing is left to do (timers still pending are
+ * left); returns the total. */
+unsigned int strdp_sched_drain(strdp_sched_t *s);
+
+/* ------------------------------------------------------------------------
+ * Registry: STREAMS modules (fmodsw) and drivers (cdevsw)
+ * ---------------------------------------------------------------------- */
+
+/* Registers a module by fmodsw.f_name. EEXIST if the name is taken,
+ * EINVAL for a bad name or streamtab. */
+int strdp_register_module(struct fmodsw *fsw);
+int strdp_unregister_module(const char *name);
+/* Registers a driver under name (opened as "name" or "/dev/name"). */
+int strdp_register_driver(const char *name, struct streamtab *st, int flag);
+int strdp_unregister_driver(const char *name);
+/* Loads a plugin (shared object) and runs its _init(). */
+int strdp_load_plugin(const char *path);
+/* 1 if a module / driver of that name is registered. */
+int strdp_module_exists(const char *name);
+int strdp_driver_exists(const char *name);
+
+/* Built-in registration from a C file: runs before main(). */
+#define STRDP_MODULE_REGISTER(fsw)                                        \
+	__attribute__((constructor)) static void strdp_reg_mod_##fsw(void) \
+	{                                                                 \
+		strdp_register_module_at_load_(&(fsw));                   \
+	}
+#define STRDP_DRIVER_REGISTER(name, st, flag)                              \
+	__attribute__((constructor)) static void strdp_reg_drv_##name(void) \
+	{                                                                  \
+		strdp_register_driver_at_load_(#name, &(st), (flag));      \
+	}
+void strdp_register_module_at_load_(struct fmodsw *fsw);
+void strdp_register_driver_at_load_(const char *name, struct streamtab *st,
+                                    int flag);
+
+/* ------------------------------------------------------------------------
+ * In-process stream head
+ *
+ * The application side of a stream, for code that runs inside the
+ * dataplane process (tests, the daemon, the shared-memory head that
+ * serves other processes). Calls run on the caller's scheduler: a stream
+ * is used only by the thread that opened it. "Blocking" calls run the
+ * scheduler until they can complete.
+ * ---------------------------------------------------------------------- */
+
+struct stdata;
+typedef struct stdata strdp_stream_t;
+
+/* Opens driver `name` ("loop", "/dev/loop"); oflag: O_RDWR, O_NONBLOCK...
+ * cr NULL = the daemon's own. Autopush rules for the driver apply. */
+strdp_stream_t *strdp_open(const char *name, int oflag, cred_t *cr);
+/* Pops every module, closes the driver, frees queued messages. */
+int strdp_close(strdp_stream_t *sp);
+int strdp_getmsg(strdp_stream_t *sp, struct strbuf *ctl, struct strbuf *data,
+                 int *flagsp);
+int strdp_getpmsg(strdp_stream_t *sp, struct strbuf *ctl,
+                  struct strbuf *data, int *bandp, int *flagsp);
+int strdp_putmsg(strdp_stream_t *sp, const struct strbuf *ctl,
+                 const struct strbuf *data, int flags);
+int strdp_putpmsg(strdp_stream_t *sp, const struct strbuf *ctl,
+                  const struct strbuf *data, int band, int flags);
+ssize_t strdp_read(strdp_stream_t *sp, void *buf, size_t len);
+ssize_t strdp_write(strdp_stream_t *sp, const void *buf, size_t len);
+/* streamio(7I) commands; any other cmd is a transparent ioctl sent
+ * downstream with arg as its user address. */
+int strdp_ioctl(strdp_stream_t *sp, int cmd, intptr_t arg);
+/* Readiness as poll(2) would report it (POLLIN, POLLPRI, POLLOUT, ...). */
+short strdp_poll(strdp_stream_t *sp, short events);
+int strdp_set_nonblock(strdp_stream_t *sp, int on);
+
+/* The head's queues, for tests and for drivers that join streams. */
+queue_t *strdp_stream_rq(strdp_stream_t *sp);
+queue_t *strdp_stream_wq(strdp_stream_t *sp);
+
+/* ------------------------------------------------------------------------
+ * Statistics
+ * ---------------------------------------------------------------------- */
+
+/* Why the framework freed a message instead of delivering it. */
+enum strdp_drop_reason {
+	STRDP_DROP_FLUSH = 0,   /* flushq/flushband */
+	STRDP_DROP_CLOSE,       /* freed when the stream closed */
+	STRDP_DROP_NOQUEUE,     /* putnext at the end of a stream */
+	STRDP_DROP_HANGUP,      /* stream hung up or in error */
+	STRDP_DROP_BADMSG,      /* malformed (bad ioctl reply, ...) */
+	STRDP_DROP_NOMEM,       /* allocation failed on the way */
+	STRDP_DROP_REASONS
+};
+
+struct strdp_qstats {
+	uint64_t put_calls;     /* messages given to the put procedure */
+	uint64_t srv_calls;     /* service procedure runs */
+	uint64_t queued_msgs;   /* messages now on the queue, all bands */
+	uint64_t queued_bytes;  /* bytes now on the queue, all bands */
+	uint64_t flow_blocked;  /* times canput/bcanput found it full */
+	uint64_t drops[STRDP_DROP_REASONS];
+};
+
+/* Statistics of q (read or write queue). */
+void strdp_qstats_get(queue_t *q, struct strdp_qstats *st);
+const char *strdp_drop_reason_name(enum strdp_drop_reason r);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* STRDP_STRDP_H */

@@ -1,0 +1,49 @@
+// main() for every GoogleTest binary: EAL with --no-huge, so the unit
+// tiers run on any machine (no hugepages, no NIC, no root).
+#include "eal_env.h"
+
+#include <gtest/gtest.h>
+#include <rte_eal.h>
+
+#include <cstdio>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+namespace strdp::test {
+
+strdp_sched_t *sched() { return strdp_sched_current(); }
+
+unsigned drain() { return strdp_sched_drain(strdp_sched_current()); }
+
+namespace {
+
+class EalEnvironment : public ::testing::Environment {
+ public:
+  void SetUp() override {
+    std::string prefix = "strdp-test-" + std::to_string(getpid());
+    std::vector<std::string> args = {
+        "strdp-test", "--no-huge",  "-m",          "512",
+        "--no-pci",   "--no-shconf", "-l",         "0",
+        "--file-prefix", prefix,    "--log-level", "*:error",
+        "--vdev", "net_null0", "--vdev", "net_null1"};
+    std::vector<char *> argv;
+    for (auto &a : args) argv.push_back(a.data());
+    ASSERT_GE(rte_eal_init(static_cast<int>(argv.size()), argv.data()), 0)
+        << "rte_eal_init failed: " << rte_strerror(rte_errno);
+    ASSERT_EQ(strdp_runtime_init(nullptr), 0);
+  }
+  void TearDown() override {
+    strdp_runtime_fini();
+    rte_eal_cleanup();
+  }
+};
+
+}  // namespace
+}  // namespace strdp::test
+
+int main(int argc, char **argv) {
+  ::testing::InitGoogleTest(&argc, argv);
+  ::testing::AddGlobalTestEnvironment(new strdp::test::EalEnvironment);
+  return RUN_ALL_TESTS();
+}
