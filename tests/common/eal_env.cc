@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 #include <rte_eal.h>
+#include <rte_errno.h>
 
 #include <cstdio>
 #include <string>

@@ -1,0 +1,34 @@
+// Shared pieces of the in-process stream head. Not installed.
+#pragma once
+
+#include <strdp/strdp.h>
+
+#include "stream/stream_impl.h"
+
+namespace strdp {
+
+inline long MBLKL_(const mblk_t *mp) { return static_cast<long>(mp->b_wptr - mp->b_rptr); }
+
+// Limits of what one putmsg/write/ioctl may carry (Solaris strmsgsz and
+// strctlsz defaults).
+constexpr long kStrMsgSize = 65536;
+constexpr long kStrCtlSize = 1024;
+// I_STR ic_timout 0 means this many seconds (streamio).
+constexpr int kDefaultIoctlTimeoutS = 15;
+
+// The error a read-side call reports, if any (RERRNONPERSIST clears it).
+int head_read_error(stdata *sp);
+int head_write_error(stdata *sp);
+
+// Each returns 0 (or a count/bit set as noted) or a positive errno.
+int head_getmsg(stdata *sp, strbuf *ctl, strbuf *data, int *bandp, int *flagsp, bool pmsg,
+                int *more);
+int head_peek(stdata *sp, strpeek *pk, int *found);
+int head_read(stdata *sp, void *buf, size_t len, size_t *got);
+int head_putmsg(stdata *sp, const strbuf *ctl, const strbuf *data, int band, int flags, bool pmsg);
+int head_write(stdata *sp, const void *buf, size_t len, size_t *put);
+int head_ioctl(stdata *sp, int cmd, intptr_t arg, int *rval);
+int head_ioctl_str(stdata *sp, strioctl *ic, int *rval);
+int head_ioctl_transparent(stdata *sp, int cmd, intptr_t arg, int *rval);
+
+}  // namespace strdp

@@ -1,0 +1,109 @@
+// put, putnext and their burst forms: the hottest code of the framework.
+//
+// A put runs the next queue's put procedure to completion on the calling
+// lcore. Three slow cases leave the straight line, each marked unlikely:
+//  - the queue is owned by another scheduler: the message is posted to it;
+//  - the put nesting is too deep (or earlier puts wait): the put is
+//    deferred to the scheduler's FIFO, which the outermost put drains, so
+//    a chain of 1,000 modules never grows the stack past kMaxPutDepth;
+//  - the queue's procedures are off (qprocsoff, or not yet on): messages
+//    flow around it, to its q_next, as if it were not there.
+// A burst goes to qi_putbp in one call when the queue has one, so a
+// pass-through module costs one indirect call per burst, not per message.
+#include "queue/queue_impl.h"
+#include "sched/scheduler.h"
+
+namespace strdp {
+
+void put_direct(queue_t *q, mblk_t *mp) {
+  QueueState *st = qstate(q);
+  if (!(st->iflags & kProcsOn)) [[unlikely]] {
+    if (q->q_next != nullptr) {
+      put_direct(q->q_next, mp);  // bounded: at most the stream's length
+    } else {
+      count_drop(q, STRDP_DROP_NOQUEUE);
+      freemsg(mp);
+    }
+    return;
+  }
+  ++st->stats.put_calls;
+  q->q_qinfo->qi_putp(q, mp);
+}
+
+static void put_burst_direct(queue_t *q, mblk_t **mps, unsigned n) {
+  QueueState *st = qstate(q);
+  strdp_putbp_t putbp = q->q_qinfo->qi_putbp;
+  if (putbp != nullptr && (st->iflags & kProcsOn)) [[likely]] {
+    st->stats.put_calls += n;
+    putbp(q, mps, n);
+    return;
+  }
+  for (unsigned i = 0; i < n; ++i) put_direct(q, mps[i]);
+}
+
+// put() to a queue, whatever its owner and the current depth.
+static inline void put_one(queue_t *q, mblk_t *mp) {
+  Scheduler *s = owner(q);
+  if (!s->is_current()) [[unlikely]] {
+    s->post(Scheduler::Op::kPut, q, mp);
+    return;
+  }
+  if (s->must_defer()) [[unlikely]] {
+    s->defer(q, mp);
+    return;
+  }
+  s->enter_put();
+  put_direct(q, mp);
+  s->leave_put();
+}
+
+static void put_many(queue_t *q, mblk_t **mps, unsigned n) {
+  if (n == 0) return;
+  Scheduler *s = owner(q);
+  if (!s->is_current() || s->must_defer()) [[unlikely]] {
+    for (unsigned i = 0; i < n; ++i) put_one(q, mps[i]);
+    return;
+  }
+  s->enter_put();
+  put_burst_direct(q, mps, n);
+  s->leave_put();
+}
+
+static void drop_at_end(queue_t *q, mblk_t *mp) {
+  count_drop(q, STRDP_DROP_NOQUEUE);
+  freemsg(mp);
+}
+
+}  // namespace strdp
+
+using namespace strdp;
+
+extern "C" int put(queue_t *q, mblk_t *mp) {
+  put_one(q, mp);
+  return 1;
+}
+
+extern "C" int putnext(queue_t *q, mblk_t *mp) {
+  queue_t *nq = q->q_next;
+  if (nq == nullptr) [[unlikely]] {
+    drop_at_end(q, mp);
+    return 0;
+  }
+  put_one(nq, mp);
+  return 1;
+}
+
+extern "C" void qreply(queue_t *q, mblk_t *mp) { putnext(OTHERQ(q), mp); }
+
+extern "C" void put_burst(queue_t *q, mblk_t **mps, unsigned int n) {
+  put_many(q, mps, n);
+}
+
+extern "C" void putnext_burst(queue_t *q, mblk_t **mps, unsigned int n) {
+  queue_t *nq = q->q_next;
+  if (nq == nullptr) [[unlikely]] {
+    for (unsigned i = 0; i < n; ++i) drop_at_end(q, mps[i]);
+    return;
+  }
+  put_many(nq, mps, n);
+}

@@ -1,0 +1,51 @@
+// strdp_runtime_init/fini: the process-wide set-up every user of libstrdp
+// (the daemon, tests, examples) goes through after rte_eal_init().
+#include <cerrno>
+
+#include "msg/msg_pool.h"
+#include "runtime/runtime.h"
+#include "sched/scheduler.h"
+#include "stream/registry.h"
+
+namespace strdp {
+
+namespace {
+RuntimeConfig g_config;
+Scheduler *g_main_sched = nullptr;
+bool g_up = false;
+}  // namespace
+
+const RuntimeConfig &runtime_config() { return g_config; }
+
+}  // namespace strdp
+
+using namespace strdp;
+
+extern "C" int strdp_runtime_init(const strdp_runtime_conf *conf) {
+  if (g_up) {
+    errno = EALREADY;
+    return -1;
+  }
+  strdp_runtime_conf c{};
+  if (conf != nullptr) c = *conf;
+  g_config.nstrpush = c.nstrpush != 0 ? c.nstrpush : NSTRPUSH;
+  if (int err = msg_pools_init(c); err != 0) {
+    errno = err;
+    return -1;
+  }
+  registry_init();
+  g_main_sched = new Scheduler("main");
+  Scheduler::bind(g_main_sched);
+  g_up = true;
+  return 0;
+}
+
+extern "C" void strdp_runtime_fini(void) {
+  if (!g_up) return;
+  if (Scheduler::current() == g_main_sched) Scheduler::bind(nullptr);
+  delete g_main_sched;
+  g_main_sched = nullptr;
+  registry_fini();
+  msg_pools_fini();
+  g_up = false;
+}
