@@ -170,7 +170,7 @@ static int strrput(queue_t *q, mblk_t *mp) {
     case M_COPYOUT: head_ioc_reply(q, mp); return 0;
     case M_IOCTL:
       if (MBLKL_(mp) >= static_cast<long>(sizeof(iocblk))) {
-        miocnak(WR(q), mp, 0, EINVAL);
+        miocnak(q, mp, 0, EINVAL);  // qreply from the read side goes down
         return 0;
       }
       break;
