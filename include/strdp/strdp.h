@@ -62,6 +62,16 @@ unsigned int strdp_sched_run(strdp_sched_t *s);
  * left); returns the total. */
 unsigned int strdp_sched_drain(strdp_sched_t *s);
 
+/*
+ * Pollers: functions the service loop calls first in every pass, on the
+ * owning thread (a driver polling its rx queue). A poller returns the
+ * work it did (0 when idle) and must not block. Add and remove them on
+ * the owning thread; ids are > 0.
+ */
+typedef unsigned int (*strdp_poller_fn)(void *arg);
+int strdp_sched_add_poller(strdp_sched_t *s, strdp_poller_fn fn, void *arg);
+void strdp_sched_remove_poller(strdp_sched_t *s, int id);
+
 /* ------------------------------------------------------------------------
  * Registry: STREAMS modules (fmodsw) and drivers (cdevsw)
  * ---------------------------------------------------------------------- */

@@ -10,7 +10,9 @@ namespace strdp {
 static void init_queue(queue_t *q, QueueState *st, qinit *qi, bool read,
                        Scheduler *sched) {
   q->q_qinfo = qi;
-  q->q_flag = QUSE | QPAIR | (read ? QREADR : 0);
+  // A new queue wants to be read (QWANTR), as in illumos' allocq: the
+  // first putq() schedules its service procedure.
+  q->q_flag = QUSE | QPAIR | QWANTR | (read ? QREADR : 0);
   q->q_priv_ = st;
   if (qi != nullptr && qi->qi_minfo != nullptr) {
     const module_info *mi = qi->qi_minfo;

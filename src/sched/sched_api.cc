@@ -1,5 +1,6 @@
 // The C API of schedulers (strdp.h) and the DKI routines that schedule
 // deferred work: timeouts, bufcalls, qwriter.
+#include <cerrno>
 #include <new>
 
 #include "sched/scheduler.h"
@@ -21,6 +22,12 @@ extern "C" strdp_sched_t *strdp_sched_current(void) {
 }
 extern "C" unsigned strdp_sched_run(strdp_sched_t *s) { return from(s)->run_once(); }
 extern "C" unsigned strdp_sched_drain(strdp_sched_t *s) { return from(s)->drain(); }
+extern "C" int strdp_sched_add_poller(strdp_sched_t *s, strdp_poller_fn fn, void *arg) {
+  int id = from(s)->add_poller(fn, arg);
+  if (id < 0) errno = EINVAL;
+  return id;
+}
+extern "C" void strdp_sched_remove_poller(strdp_sched_t *s, int id) { from(s)->remove_poller(id); }
 
 // Deferred work without a queue runs on the caller's scheduler.
 static Scheduler *caller_sched() {

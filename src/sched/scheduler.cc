@@ -173,8 +173,20 @@ void Scheduler::drain_deferred() noexcept {
   draining_ = false;
 }
 
+int Scheduler::add_poller(strdp_poller_fn fn, void *arg) {
+  if (fn == nullptr) return -1;
+  pollers_.push_back(Poller{next_poller_id_, fn, arg});
+  return next_poller_id_++;
+}
+
+void Scheduler::remove_poller(int id) noexcept {
+  std::erase_if(pollers_, [id](const Poller &p) { return p.id == id; });
+}
+
 unsigned Scheduler::run_once() noexcept {
-  unsigned work = run_inbound();
+  unsigned work = 0;
+  for (size_t i = 0; i < pollers_.size(); ++i) work += pollers_[i].fn(pollers_[i].arg);
+  work += run_inbound();
   work += timers_->run_due();
   // Only the queues enabled before this pass run in it: a service
   // procedure that re-enables itself waits for the next pass.

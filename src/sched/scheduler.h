@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "queue/queue_impl.h"
 
@@ -75,7 +76,16 @@ class Scheduler {
 
   TimerService &timers() noexcept { return *timers_; }
 
+  // Pollers run first in every pass (owner thread; slow-path add/remove).
+  int add_poller(strdp_poller_fn fn, void *arg);
+  void remove_poller(int id) noexcept;
+
  private:
+  struct Poller {
+    int id;
+    strdp_poller_fn fn;
+    void *arg;
+  };
   struct Deferred {
     queue_t *q;
     mblk_t *mp;
@@ -97,6 +107,8 @@ class Scheduler {
   uint32_t defer_tail_ = 0;
   rte_ring *inbound_ = nullptr;     // MPSC: {Op|q, mp} from other threads
   std::unique_ptr<TimerService> timers_;
+  std::vector<Poller> pollers_;
+  int next_poller_id_ = 1;
 };
 
 inline Scheduler *owner(const queue_t *q) { return qstate(q)->sched; }

@@ -7,7 +7,6 @@ namespace {
 
 module_info mi = {1, const_cast<char *>("tq"), 0, INFPSZ, 1000, 100};
 qinit qi_plain = {rec_put, nullptr, nullptr, nullptr, nullptr, &mi, nullptr};
-qinit qi_srv = {queue_put, count_srv, nullptr, nullptr, nullptr, &mi, nullptr};
 
 class QueueOrder : public ::testing::Test {
  protected:

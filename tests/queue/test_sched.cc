@@ -34,7 +34,6 @@ TEST(Scheduler, ServicesRunInTheOrderTheyWereEnabled) {
 
 // A service procedure that re-enables itself and puts to itself: the
 // re-run happens in a later pass, never inside the running one.
-int g_runs = 0;
 int self_srv(queue_t *q) {
   Recorder *r = rec(q);
   r->max_in_srv = std::max(r->max_in_srv, ++r->in_srv);
