@@ -9,7 +9,9 @@
  * registers each linkage: a modlstrmod's fmodsw by its f_name, a modldrv's
  * STREAMS driver (cb_ops.cb_str) by the plugin's file name (as Solaris
  * names a driver after its module file), and by every minor node its
- * attach(9E) routine creates with ddi_create_minor_node().
+ * attach(9E) routine creates with ddi_create_minor_node(). A modldrv
+ * outside a plugin has no file to be named after: built-in drivers
+ * register with STRDP_DRIVER_REGISTER (<strdp/strdp.h>) instead.
  */
 #ifndef STRDP_DDI_H
 #define STRDP_DDI_H
@@ -24,7 +26,9 @@ extern "C" {
 
 typedef unsigned int major_t;
 typedef unsigned int minor_t;
+#ifndef NODEV /* glibc's <sys/param.h> has the same value */
 #define NODEV ((dev_t)-1)
+#endif
 
 major_t getmajor(dev_t dev);
 minor_t getminor(dev_t dev);
@@ -86,8 +90,16 @@ struct fmodsw {
 	int               f_flag;
 };
 
+#ifdef __cplusplus
 int nodev(void);  /* returns ENXIO */
 int nulldev(void); /* returns 0 */
+#else
+/* Declared without a prototype, as Solaris does, so that they initialise
+ * any int-returning dev_ops/cb_ops entry (identify, probe, reset...)
+ * without an incompatible-pointer warning (an error from GCC 14). */
+int nodev();  /* returns ENXIO */
+int nulldev(); /* returns 0 */
+#endif
 
 struct cb_ops {
 	int (*cb_open)(void);
@@ -204,6 +216,19 @@ struct modinfo {
 	char mi_msinfo[MODMAXLINKINFOLEN];
 	int  mi_id;
 };
+
+/*
+ * A module's _init/_fini/_info. The C runtime of every Linux shared object
+ * (crti.o) already defines _init and _fini, so a plugin defining its own
+ * would not link: the names are mapped here, module source keeps writing
+ * _init(), and strdp_load_plugin() looks up the mapped symbol.
+ */
+#define _init strdp_mod_init_
+#define _fini strdp_mod_fini_
+#define _info strdp_mod_info_
+int _init(void);
+int _fini(void);
+int _info(struct modinfo *mi);
 
 int mod_install(struct modlinkage *ml);
 int mod_remove(struct modlinkage *ml);

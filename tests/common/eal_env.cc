@@ -7,6 +7,7 @@
 #include <rte_errno.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <string>
 #include <unistd.h>
 #include <vector>
@@ -36,7 +37,12 @@ class EalEnvironment : public ::testing::Environment {
   }
   void TearDown() override {
     strdp_runtime_fini();
+    // EAL leaves its runtime directory behind even with --no-shconf: one
+    // per test run would pile up in /var/run/dpdk.
+    std::string dir = rte_eal_get_runtime_dir();
     rte_eal_cleanup();
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
   }
 };
 
