@@ -110,7 +110,8 @@ void strdp_register_driver_at_load_(const char *name, struct streamtab *st,
  * The application side of a stream, for code that runs inside the
  * dataplane process (tests, the daemon, the shared-memory head that
  * serves other processes). Calls run on the caller's scheduler: a stream
- * is used only by the thread that opened it. "Blocking" calls run the
+ * is used only by the thread that opened it; calls from another thread
+ * fail with EXDEV (strdp_poll answers POLLNVAL). "Blocking" calls run the
  * scheduler until they can complete.
  * ---------------------------------------------------------------------- */
 

@@ -15,7 +15,14 @@ int fail(int err) {
   errno = err;
   return -1;
 }
-bool bad(strdp_stream_t *sp) { return sp == nullptr; }
+// A stream is used by the thread that opened it: its scheduler owns every
+// queue of it. A call from another thread would race the owner's puts
+// (LiS' missing plumbing lock), so it is refused: errno EBADF for no
+// stream, EXDEV for someone else's.
+int check(strdp_stream_t *sp) {
+  if (sp == nullptr) return EBADF;
+  return sp->sched->is_current() ? 0 : EXDEV;
+}
 }  // namespace
 
 extern "C" strdp_stream_t *strdp_open(const char *name, int oflag, cred_t *cr) {
@@ -23,13 +30,13 @@ extern "C" strdp_stream_t *strdp_open(const char *name, int oflag, cred_t *cr) {
 }
 
 extern "C" int strdp_close(strdp_stream_t *sp) {
-  if (bad(sp)) return fail(EBADF);
+  if (int e = check(sp); e != 0) return fail(e);
   int e = stream_close(sp);
   return e != 0 ? fail(e) : 0;
 }
 
 extern "C" int strdp_getmsg(strdp_stream_t *sp, strbuf *ctl, strbuf *data, int *flagsp) {
-  if (bad(sp)) return fail(EBADF);
+  if (int e = check(sp); e != 0) return fail(e);
   int more;
   int e = head_getmsg(sp, ctl, data, nullptr, flagsp, false, &more);
   return e != 0 ? fail(e) : more;
@@ -37,7 +44,7 @@ extern "C" int strdp_getmsg(strdp_stream_t *sp, strbuf *ctl, strbuf *data, int *
 
 extern "C" int strdp_getpmsg(strdp_stream_t *sp, strbuf *ctl, strbuf *data, int *bandp,
                              int *flagsp) {
-  if (bad(sp)) return fail(EBADF);
+  if (int e = check(sp); e != 0) return fail(e);
   int more;
   int e = head_getmsg(sp, ctl, data, bandp, flagsp, true, &more);
   return e != 0 ? fail(e) : more;
@@ -45,34 +52,34 @@ extern "C" int strdp_getpmsg(strdp_stream_t *sp, strbuf *ctl, strbuf *data, int 
 
 extern "C" int strdp_putmsg(strdp_stream_t *sp, const strbuf *ctl, const strbuf *data,
                             int flags) {
-  if (bad(sp)) return fail(EBADF);
+  if (int e = check(sp); e != 0) return fail(e);
   int e = head_putmsg(sp, ctl, data, 0, flags, false);
   return e != 0 ? fail(e) : 0;
 }
 
 extern "C" int strdp_putpmsg(strdp_stream_t *sp, const strbuf *ctl, const strbuf *data, int band,
                              int flags) {
-  if (bad(sp)) return fail(EBADF);
+  if (int e = check(sp); e != 0) return fail(e);
   int e = head_putmsg(sp, ctl, data, band, flags, true);
   return e != 0 ? fail(e) : 0;
 }
 
 extern "C" ssize_t strdp_read(strdp_stream_t *sp, void *buf, size_t len) {
-  if (bad(sp)) return fail(EBADF);
+  if (int e = check(sp); e != 0) return fail(e);
   size_t got;
   int e = head_read(sp, buf, len, &got);
   return e != 0 ? fail(e) : static_cast<ssize_t>(got);
 }
 
 extern "C" ssize_t strdp_write(strdp_stream_t *sp, const void *buf, size_t len) {
-  if (bad(sp)) return fail(EBADF);
+  if (int e = check(sp); e != 0) return fail(e);
   size_t put;
   int e = head_write(sp, buf, len, &put);
   return e != 0 ? fail(e) : static_cast<ssize_t>(put);
 }
 
 extern "C" int strdp_ioctl(strdp_stream_t *sp, int cmd, intptr_t arg) {
-  if (bad(sp)) return fail(EBADF);
+  if (int e = check(sp); e != 0) return fail(e);
   int rval;
   int e = head_ioctl(sp, cmd, arg, &rval);
   return e != 0 ? fail(e) : rval;
@@ -84,7 +91,7 @@ extern "C" int strdp_ioctl(strdp_stream_t *sp, int cmd, intptr_t arg) {
 // POLLWRBAND when band 1 is; POLLERR on an error, POLLHUP after a hangup
 // (then never POLLOUT).
 extern "C" short strdp_poll(strdp_stream_t *sp, short events) {
-  if (bad(sp)) return POLLNVAL;
+  if (check(sp) != 0) return POLLNVAL;
   short r = 0;
   mblk_t *mp = sp->rq()->q_first;
   if (mp != nullptr) {
@@ -106,7 +113,7 @@ extern "C" short strdp_poll(strdp_stream_t *sp, short events) {
 }
 
 extern "C" int strdp_set_nonblock(strdp_stream_t *sp, int on) {
-  if (bad(sp)) return fail(EBADF);
+  if (int e = check(sp); e != 0) return fail(e);
   if (on)
     sp->oflag |= O_NONBLOCK;
   else
