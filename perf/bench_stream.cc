@@ -140,9 +140,11 @@ class SlopeReporter : public benchmark::ConsoleReporter {
   void ReportRuns(const std::vector<Run> &runs) override {
     ConsoleReporter::ReportRuns(runs);
     for (const Run &r : runs) {
+      // With --benchmark_repetitions the median stands for the run.
+      if (r.run_type == Run::RT_Aggregate && r.aggregate_name != "median") continue;
       auto it = r.counters.find("items_per_second");
       if (it == r.counters.end() || it->second.value <= 0) continue;
-      ns_[r.benchmark_name()] = 1e9 / it->second.value;
+      ns_[r.run_name.str()] = 1e9 / it->second.value;  // CPU time per message
     }
   }
   void Finalize() override {

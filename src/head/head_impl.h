@@ -16,6 +16,10 @@ constexpr long kStrCtlSize = 1024;
 // I_STR ic_timout 0 means this many seconds (streamio).
 constexpr int kDefaultIoctlTimeoutS = 15;
 
+// Flushes the head's read queue (one band with FLUSHBAND in flags) and
+// notes whether a high-priority message is still queued.
+void head_flush_read(stdata *sp, int flags, unsigned band);
+
 // The error a read-side call reports, if any (RERRNONPERSIST clears it).
 int head_read_error(stdata *sp);
 int head_write_error(stdata *sp);

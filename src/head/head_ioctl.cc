@@ -41,15 +41,7 @@ int do_list(stdata *sp, str_list *sl, int *rval) {
 int do_flush(stdata *sp, int flags, int band, bool banded) {
   if (flags == 0 || (flags & ~FLUSHRW) != 0) return EINVAL;
   if (banded && (band < 0 || band > 255)) return EINVAL;
-  if (flags & FLUSHR) {
-    if (banded)
-      flushband(sp->rq(), static_cast<unsigned char>(band), FLUSHALL);
-    else
-      flushq(sp->rq(), FLUSHALL);
-    sp->pcmsg_queued = false;
-    for (mblk_t *m = sp->rq()->q_first; m != nullptr; m = m->b_next)
-      if (is_pc(m)) sp->pcmsg_queued = true;
-  }
+  if (flags & FLUSHR) head_flush_read(sp, banded ? FLUSHBAND : 0, static_cast<unsigned>(band));
   int ok = banded ? putnextctl2(sp->wq(), M_FLUSH, flags | FLUSHBAND, band)
                   : putnextctl1(sp->wq(), M_FLUSH, flags);
   return ok ? 0 : EAGAIN;

@@ -31,7 +31,7 @@ namespace strdp {
 
 static stdata *sd(queue_t *q) { return q->q_stream; }
 
-static void head_flush_read(stdata *sp, int flags, unsigned band) {
+void head_flush_read(stdata *sp, int flags, unsigned band) {
   if (flags & FLUSHBAND)
     flushband(sp->rq(), static_cast<unsigned char>(band), FLUSHALL);
   else
