@@ -43,8 +43,11 @@ Scheduler::Scheduler(std::string name)
   defer_mask_ = defer_ring_ != nullptr ? kInitialDefer - 1 : 0;
   char rname[RTE_RING_NAMESIZE];
   snprintf(rname, sizeof rname, "strdp_sq%u", g_sched_seq.fetch_add(1));
+  // Producers are any threads, EAL's or not, often more than there are
+  // cores: relaxed tail sync (RTS) keeps a preempted producer from
+  // stalling the others, as the classic MP mode would.
   inbound_ = rte_ring_create_elem(rname, sizeof(InboundReq), kInboundSize, SOCKET_ID_ANY,
-                                  RING_F_SC_DEQ);
+                                  RING_F_MP_RTS_ENQ | RING_F_SC_DEQ);
   if (inbound_ == nullptr)
     cmn_err(CE_WARN, "scheduler %s: no inbound ring (%s): cross-thread requests will fail",
             name_.c_str(), rte_strerror(rte_errno));
@@ -104,7 +107,7 @@ bool Scheduler::post(Op op, queue_t *q, mblk_t *mp) noexcept {
   // The owner drains its ring every pass; a full ring means it is busy,
   // so wait a bounded time for room rather than lose the message.
   for (unsigned spins = 0; inbound_ != nullptr; ++spins) {
-    if (rte_ring_mp_enqueue_elem(inbound_, &r, sizeof r) == 0) return true;
+    if (rte_ring_enqueue_elem(inbound_, &r, sizeof r) == 0) return true;
     if (spins > (1u << 22)) break;
     rte_pause();
   }
@@ -120,8 +123,8 @@ unsigned Scheduler::run_inbound() noexcept {
   InboundReq reqs[32];
   unsigned total = 0;
   unsigned n;
-  while ((n = rte_ring_sc_dequeue_burst_elem(inbound_, reqs, sizeof(InboundReq), 32,
-                                             nullptr)) != 0) {
+  while ((n = rte_ring_dequeue_burst_elem(inbound_, reqs, sizeof(InboundReq), 32, nullptr)) !=
+         0) {
     for (unsigned i = 0; i < n; ++i) {
       auto *q = reinterpret_cast<queue_t *>(reqs[i].op_q & ~uintptr_t{3});
       switch (static_cast<Op>(reqs[i].op_q & 3)) {
