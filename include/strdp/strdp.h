@@ -119,7 +119,8 @@ struct stdata;
 typedef struct stdata strdp_stream_t;
 
 /* Opens driver `name` ("loop", "/dev/loop"); oflag: O_RDWR, O_NONBLOCK...
- * cr NULL = the daemon's own. Autopush rules for the driver apply. */
+ * cr NULL = the daemon's own. (Autopush rules come with the daemon's
+ * configuration; an in-process open pushes nothing by itself.) */
 strdp_stream_t *strdp_open(const char *name, int oflag, cred_t *cr);
 /* Pops every module, closes the driver, frees queued messages. */
 int strdp_close(strdp_stream_t *sp);

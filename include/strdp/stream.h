@@ -213,7 +213,9 @@ struct qinit {
 	strdp_closep_t qi_qclose; /* close (read-side qinit only) */
 	int          (*qi_qadmin)(void); /* unused */
 	struct module_info *qi_minfo;
-	struct module_stat *qi_mstat; /* optional: the framework fills it */
+	struct module_stat *qi_mstat; /* optional: the framework counts opens
+	                                 and closes here; per-queue put and
+	                                 service counts: strdp_qstats_get() */
 	int          (*qi_rwp)(void); /* unused: Solaris layout */
 	void          *qi_infop;      /* unused: Solaris layout */
 	int            qi_struiot;    /* unused: Solaris layout */

@@ -205,6 +205,7 @@ int head_peek(stdata *sp, strpeek *pk, int *found) {
 int head_read(stdata *sp, void *buf, size_t len, size_t *got) {
   *got = 0;
   if (len > 0 && buf == nullptr) return EFAULT;
+  if (len == 0) return head_read_error(sp);  // reads nothing, consumes nothing
   int mode = sp->rdopt & RMODEMASK;
   int prot = sp->rdopt & RPROTMASK;
   if (prot == 0) prot = RPROTNORM;

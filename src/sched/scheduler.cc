@@ -55,6 +55,11 @@ Scheduler::Scheduler(std::string name)
 
 Scheduler::~Scheduler() {
   if (tls_current_ == this) tls_current_ = nullptr;
+  // Requests still in the ring target queues that are gone: free their
+  // messages rather than leak them.
+  InboundReq r;
+  while (inbound_ != nullptr && rte_ring_dequeue_elem(inbound_, &r, sizeof r) == 0)
+    if (r.mp != nullptr) freemsg(r.mp);
   rte_ring_free(inbound_);
   free(defer_ring_);
 }

@@ -118,7 +118,9 @@ unsigned TimerService::cancel_for_queue(queue_t *q) {
   return static_cast<unsigned>(ids.size());
 }
 
-// Callbacks run without the lock (they may add or cancel entries).
+// Callbacks run without the lock (they may add or cancel entries). Each
+// entry is marked running only when its turn comes, so a callback that
+// cancels another entry due in the same pass really stops it.
 unsigned TimerService::run_due() {
   if (!has_pending()) return 0;
   uint64_t now = now_ns();
@@ -134,29 +136,30 @@ unsigned TimerService::run_due() {
       for (auto &[id, e] : entries_)
         if (e.svc == this && e.bufcall && !e.running && msg_can_alloc(e.size))
           ready.push_back(id);
-    for (intptr_t id : ready) {
-      Entry &e = entries_.at(id);
-      e.running = true;
-      e.runner = std::this_thread::get_id();
-    }
   }
+  unsigned ran = 0;
   for (intptr_t id : ready) {
     void (*fn)(void *);
     void *arg;
     {
       std::lock_guard lk(mu_);
-      Entry &e = entries_.at(id);
+      auto it = entries_.find(id);
+      if (it == entries_.end()) continue;  // cancelled meanwhile
+      Entry &e = it->second;
+      e.running = true;
+      e.runner = std::this_thread::get_id();
       fn = e.fn;
       arg = e.arg;
     }
     fn(arg);
+    ++ran;
     std::lock_guard lk(mu_);
     auto it = entries_.find(id);
     if (it->second.bufcall) nbufcalls_.fetch_sub(1, std::memory_order_relaxed);
     entries_.erase(it);
     cv_.notify_all();
   }
-  return static_cast<unsigned>(ready.size());
+  return ran;
 }
 
 }  // namespace strdp

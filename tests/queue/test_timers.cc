@@ -71,6 +71,26 @@ TEST(Timers, CancellingFromInsideTheCallbackReturnsAtOnce) {
   EXPECT_EQ(s.result, -1);
 }
 
+struct Pair {
+  timeout_id_t other = 0;
+  int fired = 0;
+};
+void cancel_other(void *arg) {
+  auto *p = static_cast<Pair *>(arg);
+  ++p->fired;
+  untimeout(p->other);
+}
+
+TEST(Timers, ACallbackCanCancelATimeoutDueInTheSamePass) {
+  Pair a, b;
+  timeout_id_t ida = timeout(cancel_other, &a, 0);
+  timeout_id_t idb = timeout(cancel_other, &b, 0);
+  a.other = idb;
+  b.other = ida;
+  strdp_sched_run(sched());
+  EXPECT_EQ(a.fired + b.fired, 1) << "the first to run cancels the other";
+}
+
 struct Slow {
   std::atomic<bool> started{false};
   std::atomic<bool> finished{false};

@@ -36,6 +36,15 @@ TEST_F(ReadWrite, MessageDiscardModeDropsTheRest) {
   EXPECT_EQ(rd(sp, 10), "xy");
 }
 
+TEST_F(ReadWrite, AZeroByteReadConsumesNothing) {
+  strdp_stream_t *sp = open_tdrv(O_NONBLOCK);
+  ASSERT_EQ(strdp_ioctl(sp, I_SRDOPT, RMSGD), 0);
+  send_up(sp, make_msg("kept"));
+  char c;
+  EXPECT_EQ(strdp_read(sp, &c, 0), 0);
+  EXPECT_EQ(rd(sp, 10), "kept");
+}
+
 TEST_F(ReadWrite, MessageNondiscardModeKeepsTheRest) {
   strdp_stream_t *sp = open_tdrv(O_NONBLOCK);
   ASSERT_EQ(strdp_ioctl(sp, I_SRDOPT, RMSGN), 0);
