@@ -169,10 +169,7 @@ int head_ioctl(stdata *sp, int cmd, intptr_t arg, int *rval) {
       if (p == nullptr) return EFAULT;
       *static_cast<int *>(p) = sp->closetime_ms;
       return 0;
-    case I_STR: {
-      int e = head_ioctl_str(sp, static_cast<strioctl *>(p), rval);
-      return e;
-    }
+    case I_STR: return head_ioctl_str(sp, static_cast<strioctl *>(p), rval);
     case I_LINK:
     case I_PLINK:
     case I_UNLINK:

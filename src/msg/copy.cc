@@ -25,22 +25,7 @@ extern "C" mblk_t *copyb(mblk_t *bp) {
   return nbp;
 }
 
-extern "C" mblk_t *copymsg(mblk_t *mp) {
-  if (mp == nullptr) return nullptr;
-  mblk_t *head = copyb(mp);
-  if (head == nullptr) return nullptr;
-  mblk_t *tail = head;
-  for (mblk_t *bp = mp->b_cont; bp != nullptr; bp = bp->b_cont) {
-    mblk_t *nbp = copyb(bp);
-    if (nbp == nullptr) {
-      freemsg(head);
-      return nullptr;
-    }
-    tail->b_cont = nbp;
-    tail = nbp;
-  }
-  return head;
-}
+extern "C" mblk_t *copymsg(mblk_t *mp) { return strdp::msg::map_blocks(mp, copyb); }
 
 extern "C" mblk_t *copymsgchain(mblk_t *mp) {
   mblk_t *head = nullptr;

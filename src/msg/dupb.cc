@@ -37,19 +37,4 @@ extern "C" mblk_t *dupb(mblk_t *bp) {
   return np;
 }
 
-extern "C" mblk_t *dupmsg(mblk_t *mp) {
-  if (mp == nullptr) return nullptr;
-  mblk_t *head = dupb(mp);
-  if (head == nullptr) return nullptr;
-  mblk_t *tail = head;
-  for (mblk_t *bp = mp->b_cont; bp != nullptr; bp = bp->b_cont) {
-    mblk_t *np = dupb(bp);
-    if (np == nullptr) {
-      freemsg(head);
-      return nullptr;
-    }
-    tail->b_cont = np;
-    tail = np;
-  }
-  return head;
-}
+extern "C" mblk_t *dupmsg(mblk_t *mp) { return strdp::msg::map_blocks(mp, dupb); }

@@ -196,4 +196,24 @@ inline size_t xmsgsize(const mblk_t *bp) {
   return n;
 }
 
+// A new message made block by block with per_block (dupb, copyb): all or
+// nothing, so a failure part-way frees what was made and returns NULL.
+template <class PerBlock>
+inline mblk_t *map_blocks(mblk_t *mp, PerBlock per_block) {
+  if (mp == nullptr) return nullptr;
+  mblk_t *head = per_block(mp);
+  if (head == nullptr) return nullptr;
+  mblk_t *tail = head;
+  for (mblk_t *bp = mp->b_cont; bp != nullptr; bp = bp->b_cont) {
+    mblk_t *nbp = per_block(bp);
+    if (nbp == nullptr) {
+      freemsg(head);
+      return nullptr;
+    }
+    tail->b_cont = nbp;
+    tail = nbp;
+  }
+  return head;
+}
+
 }  // namespace strdp::msg

@@ -62,7 +62,7 @@ stdata *stream_open(const char *name, int oflag, cred_t *cr) {
   }
   DriverEntry *de = driver_hold(name);
   if (de == nullptr) {
-    errno = ENOENT;
+    errno = ENOENT;  // open(2) of a name that is no device node
     return nullptr;
   }
   auto *sp = new (std::nothrow) stdata;
