@@ -11,6 +11,8 @@ PKGS=(
 	build-essential pkg-config meson ninja-build python3
 	dpdk dpdk-dev libdpdk-dev libnuma-dev
 	libhyperscan-dev libpcap-dev
+	libtomlplusplus-dev libcli11-dev nlohmann-json3-dev
+	tshark tcpdump
 	libgtest-dev libgmock-dev libbenchmark-dev
 	iproute2
 )

@@ -43,6 +43,8 @@ void strdp_runtime_fini(void);
  * ---------------------------------------------------------------------- */
 
 typedef struct strdp_sched strdp_sched_t;
+struct stdata;
+typedef struct stdata strdp_stream_t;
 
 /* A new scheduler, bound to no thread yet. */
 strdp_sched_t *strdp_sched_create(const char *name);
@@ -71,6 +73,19 @@ unsigned int strdp_sched_drain(strdp_sched_t *s);
 typedef unsigned int (*strdp_poller_fn)(void *arg);
 int strdp_sched_add_poller(strdp_sched_t *s, strdp_poller_fn fn, void *arg);
 void strdp_sched_remove_poller(strdp_sched_t *s, int id);
+
+/*
+ * Runs fn(arg) on the thread that runs s, between two passes of its
+ * service loop (no put or service procedure of s is running then), and
+ * returns when fn has returned. This is how a control thread plumbs a
+ * stream that a poll-mode lcore owns (push, pop, link, statistics).
+ * Called on s's own thread it runs fn at once. The thread running s must
+ * keep calling strdp_sched_run(); fn must not wait for another call.
+ * Returns 0, or -1 with errno ENOMEM (no inbound ring).
+ */
+int strdp_sched_call(strdp_sched_t *s, void (*fn)(void *arg), void *arg);
+/* The scheduler that owns a stream. */
+strdp_sched_t *strdp_stream_sched(strdp_stream_t *sp);
 
 /* ------------------------------------------------------------------------
  * Registry: STREAMS modules (fmodsw) and drivers (cdevsw)
@@ -115,9 +130,6 @@ void strdp_register_driver_at_load_(const char *name, struct streamtab *st,
  * scheduler until they can complete.
  * ---------------------------------------------------------------------- */
 
-struct stdata;
-typedef struct stdata strdp_stream_t;
-
 /* Opens driver `name` ("loop", "/dev/loop"); oflag: O_RDWR, O_NONBLOCK...
  * cr NULL = the daemon's own. (Autopush rules come with the daemon's
  * configuration; an in-process open pushes nothing by itself.) */
@@ -144,6 +156,42 @@ int strdp_set_nonblock(strdp_stream_t *sp, int on);
 /* The head's queues, for tests and for drivers that join streams. */
 queue_t *strdp_stream_rq(strdp_stream_t *sp);
 queue_t *strdp_stream_wq(strdp_stream_t *sp);
+
+/*
+ * Multiplexors. I_LINK and I_PLINK take the lower stream itself as arg
+ * ((intptr_t)lower, where a kernel takes its file descriptor); the lower
+ * stream must belong to the same scheduler as the controlling stream
+ * (EXDEV otherwise) and must not be linked already (EINVAL). They return
+ * the mux id (> 0). I_UNLINK/I_PUNLINK take a mux id or MUXID_ALL. A
+ * controlling stream's I_LINK links are unlinked when it closes; I_PLINK
+ * links stay until I_PUNLINK on any stream of the same multiplexor, or
+ * strdp_runtime_fini(). A linked lower stream cannot be used through its
+ * own head (EINVAL) and is closed by its owner after unlinking.
+ */
+
+/*
+ * Autopush, as autopush(1M)/sad(7D): opening driver `driver` with a minor
+ * in [minor, lastminor] (lastminor -1 or minor == lastminor: that minor
+ * only; minor -1: every minor) pushes `modules` in order (at most
+ * MAXAPUSH), then anchors them if anchor is non-zero. For a clone open
+ * the minor is the one the driver's open chose. An open whose autopush
+ * fails fails with the push's error. Rules are process-wide; setting a
+ * rule that overlaps another for the same driver fails with EEXIST.
+ */
+#define MAXAPUSH 8
+int strdp_autopush_set(const char *driver, long minor, long lastminor,
+                       const char *const *modules, int nmods, int anchor);
+int strdp_autopush_clear(const char *driver, long minor);
+
+/*
+ * Module arguments. The daemon and strctl pass a pushed module its
+ * configuration as an I_STR ioctl STRDP_IOC_MODARGS whose data is a NUL
+ * terminated "key=value key='quoted value' ..." string. A module that
+ * takes arguments parses them and ACKs, or NAKs with EINVAL (and logs
+ * why through cmn_err); a module that takes none NAKs, as any unknown
+ * ioctl, so a stray argument is an error rather than ignored.
+ */
+#define STRDP_IOC_MODARGS (('s' << 24) | ('d' << 16) | ('p' << 8) | 1)
 
 /* ------------------------------------------------------------------------
  * Statistics
@@ -172,6 +220,24 @@ struct strdp_qstats {
 /* Statistics of q (read or write queue). */
 void strdp_qstats_get(queue_t *q, struct strdp_qstats *st);
 const char *strdp_drop_reason_name(enum strdp_drop_reason r);
+
+/* ------------------------------------------------------------------------
+ * Introspection (run on the stream's own scheduler: strdp_sched_call)
+ * ---------------------------------------------------------------------- */
+
+struct strdp_queue_info {
+	char name[FMNAMESZ + 1]; /* "head", a module's or the driver's name */
+	int write_side;          /* 0: read queue, 1: write queue */
+	int depth;               /* 0: head, 1..n modules top-down, n+1: driver */
+	struct strdp_qstats st;
+};
+/*
+ * Fills out[0..max) with the stream's queues, head first, then each
+ * pushed module top-down, then the driver, read queue before write queue
+ * at each level; returns how many there are (may exceed max).
+ */
+int strdp_stream_queues(strdp_stream_t *sp, struct strdp_queue_info *out,
+                        int max);
 
 #ifdef __cplusplus
 }

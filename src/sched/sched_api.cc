@@ -27,6 +27,17 @@ extern "C" int strdp_sched_add_poller(strdp_sched_t *s, strdp_poller_fn fn, void
   if (id < 0) errno = EINVAL;
   return id;
 }
+extern "C" int strdp_sched_call(strdp_sched_t *s, void (*fn)(void *), void *arg) {
+  if (s == nullptr || fn == nullptr) {
+    errno = EINVAL;
+    return -1;
+  }
+  if (!from(s)->call(fn, arg)) {
+    errno = ENOMEM;
+    return -1;
+  }
+  return 0;
+}
 extern "C" void strdp_sched_remove_poller(strdp_sched_t *s, int id) { from(s)->remove_poller(id); }
 
 // Deferred work without a queue runs on the caller's scheduler.

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
+#include <sched.h>
 
 #include "sched/timer_service.h"
 
@@ -32,6 +33,13 @@ struct InboundReq {
   mblk_t *mp;
 };
 static_assert(sizeof(InboundReq) == 16);
+
+// A call() waiting on its caller's stack (aligned so the Op bits are free).
+struct alignas(8) PendingCall {
+  void (*fn)(void *);
+  void *arg;
+  std::atomic<bool> done{false};
+};
 static_assert(alignof(queue_t) >= 4);
 
 std::atomic<unsigned> g_sched_seq{0};
@@ -123,6 +131,25 @@ bool Scheduler::post(Op op, queue_t *q, mblk_t *mp) noexcept {
   return false;
 }
 
+bool Scheduler::call(void (*fn)(void *), void *arg) noexcept {
+  if (is_current()) {
+    fn(arg);
+    return true;
+  }
+  PendingCall c{fn, arg};
+  InboundReq r{reinterpret_cast<uintptr_t>(&c) | static_cast<uintptr_t>(Op::kCall), nullptr};
+  while (inbound_ != nullptr && rte_ring_enqueue_elem(inbound_, &r, sizeof r) != 0) rte_pause();
+  if (inbound_ == nullptr) return false;
+  // The owner may be a busy poll-mode lcore: spin briefly, then yield.
+  for (unsigned spins = 0; !c.done.load(std::memory_order_acquire); ++spins) {
+    if (spins < 1024)
+      rte_pause();
+    else
+      sched_yield();
+  }
+  return true;
+}
+
 unsigned Scheduler::run_inbound() noexcept {
   if (inbound_ == nullptr) return 0;
   InboundReq reqs[32];
@@ -135,6 +162,12 @@ unsigned Scheduler::run_inbound() noexcept {
       switch (static_cast<Op>(reqs[i].op_q & 3)) {
         case Op::kEnable: qenable(q); break;
         case Op::kPut: put(q, reqs[i].mp); break;
+        case Op::kCall: {
+          auto *c = reinterpret_cast<PendingCall *>(reqs[i].op_q & ~uintptr_t{3});
+          c->fn(c->arg);
+          c->done.store(true, std::memory_order_release);
+          break;
+        }
         case Op::kPutq:
           if (!putq(q, reqs[i].mp)) {
             count_drop(q, STRDP_DROP_NOMEM);

@@ -13,6 +13,9 @@
 //    drains, so stack use is bounded and per-queue order is kept.
 //  - Other threads never touch a queue: qenable()/put()/putq() on a queue
 //    owned elsewhere post a request to its owner's MPSC ring.
+//  - A control thread changes an lcore's streams only through call(): the
+//    function runs on the owner between two passes, when no put or
+//    service procedure is on its stack, so plumbing never races traffic.
 //  - Timers and bufcalls are slow path (a mutex); the loop checks a single
 //    atomic deadline/flag before taking it. Cancelling waits for a
 //    callback running on another thread, and returns at once from inside
@@ -59,8 +62,11 @@ class Scheduler {
   unsigned drain() noexcept;
 
   // Any thread: asks the owner to do something to one of its queues.
-  enum class Op : uint32_t { kEnable, kPut, kPutq };
+  enum class Op : uint32_t { kEnable, kPut, kPutq, kCall };
   bool post(Op op, queue_t *q, mblk_t *mp) noexcept;
+  // Any thread: runs fn(arg) on the owner between passes and waits for it
+  // (strdp_sched_call); on the owner's own thread, runs it at once.
+  bool call(void (*fn)(void *), void *arg) noexcept;
 
   // putnext depth control (owner thread only).
   bool must_defer() const noexcept {

@@ -29,6 +29,15 @@ class EalEnvironment : public ::testing::Environment {
         "--no-pci",   "--no-shconf", "-l",         "0",
         "--file-prefix", prefix,    "--log-level", "*:error",
         "--vdev", "net_null0", "--vdev", "net_null1"};
+    if (extra_eal_args != nullptr) {
+      std::vector<std::string> extra = extra_eal_args();
+      for (const std::string &a : extra)
+        if (a == "-l" || a == "--lcores") {
+          args.erase(args.begin() + 6, args.begin() + 8);  // the default "-l 0"
+          break;
+        }
+      args.insert(args.end(), extra.begin(), extra.end());
+    }
     std::vector<char *> argv;
     for (auto &a : args) argv.push_back(a.data());
     ASSERT_GE(rte_eal_init(static_cast<int>(argv.size()), argv.data()), 0)

@@ -1,0 +1,73 @@
+/*
+ * strdp/pmd.h — DPDK ethdev ports as STREAMS drivers: the `pmd` DLPI
+ * Ethernet driver.
+ *
+ * A port is set up once (strdp_port_setup: queues, descriptors, MTU,
+ * promiscuous mode, rx buffers from the message pool of the port's
+ * socket). Each (port, queue) pair is then one driver instance: a stream
+ * opens the clone device "pmd" (a DLPI style 2 provider) and attaches
+ * with DL_ATTACH_REQ, dl_ppa = STRDP_PMD_PPA(port, queue). The attaching
+ * thread's scheduler polls that rx queue and owns its tx queue, so a
+ * port with N queues is N lanes, one per lcore.
+ *
+ * After attach the stream speaks DLPI v2 Ethernet (sys/dlpi.h, Solaris
+ * layouts): DL_INFO_REQ, DL_BIND_REQ (dl_sap = ethertype), DL_UNBIND_REQ,
+ * DL_UNITDATA_REQ/IND (DLSAP address = 6-byte MAC then 2-byte SAP, SAP
+ * length -2), DL_PHYS_ADDR_REQ, DL_PROMISCON_REQ/DL_PROMISCOFF_REQ,
+ * DL_NOTIFY_REQ (link up/down go up as DL_NOTIFY_IND), DL_ERROR_ACK with
+ * DLPI's error codes; or, after the DLIOCRAW ioctl, raw frames as M_DATA
+ * both ways. Received frames go up with no copy.
+ */
+#ifndef STRDP_PMD_H
+#define STRDP_PMD_H
+
+#include <stdint.h>
+#include <strdp/strdp.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The PPA of queue `queue` of ethdev port `port`. */
+#define STRDP_PMD_PPA(port, queue) \
+	((((uint32_t)(queue) & 0xffffu) << 16) | ((uint32_t)(port) & 0xffffu))
+#define STRDP_PMD_PPA_PORT(ppa) ((uint16_t)((ppa) & 0xffffu))
+#define STRDP_PMD_PPA_QUEUE(ppa) ((uint16_t)(((ppa) >> 16) & 0xffffu))
+
+struct strdp_port_conf {
+	uint16_t nb_queues; /* rx and tx queues = lanes (default 1) */
+	uint16_t nb_rxd;    /* rx descriptors per queue (default 1024) */
+	uint16_t nb_txd;    /* tx descriptors per queue (default 1024) */
+	uint16_t mtu;       /* 0: the port's default */
+	int promisc;        /* start in promiscuous mode */
+};
+
+/*
+ * Configures and starts the ethdev named `dev` (its DPDK name, e.g.
+ * "net_null0", or a PCI address); conf NULL = defaults. RSS spreads
+ * flows over the queues when there are several. Returns the port id, or
+ * -1 with errno (ENODEV: no such port; EBUSY: already set up; EINVAL:
+ * bad counts; other: what DPDK said).
+ */
+int strdp_port_setup(const char *dev, const struct strdp_port_conf *conf);
+/* Stops and closes a port set up here; EBUSY while a stream is attached. */
+int strdp_port_close(uint16_t port);
+
+/* Per (port, queue) counters, kept by the owning lcore. */
+struct strdp_pmd_stats {
+	uint64_t rx_frames;     /* frames sent up */
+	uint64_t rx_bytes;
+	uint64_t rx_filtered;   /* frames for no bound SAP, freed */
+	uint64_t rx_paused;     /* polls skipped: the stream above was full */
+	uint64_t tx_frames;     /* frames the NIC took */
+	uint64_t tx_bytes;
+	uint64_t tx_invalid;    /* messages that could not become frames */
+};
+int strdp_pmd_get_stats(uint16_t port, uint16_t queue,
+                        struct strdp_pmd_stats *st);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* STRDP_PMD_H */

@@ -1,0 +1,141 @@
+// The dataplane's configuration: one TOML file (toml++), parsed and
+// checked into a Config before anything starts. Not installed.
+//
+// Contract
+//  - load() never throws and never stops at the first problem: it returns
+//    every error it finds, each naming file, line and key and saying what
+//    was expected ("streamsd.toml:12: stream.s0.lanes: expected an integer
+//    in 1..64, got \"two\"").
+//  - load() checks what needs no running dataplane: types and ranges,
+//    names defined once and referenced names defined (ports, streams,
+//    lcores), lcore lists, lanes against port queues and lcores, mux link
+//    cycles and lane counts, autopush ranges. check_registry() adds what
+//    needs the module registry (after plugins are loaded): every module
+//    and driver named exists.
+//  - Defaults live here, in one place, so --check and the daemon agree.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace strdp::config {
+
+// Where a value came from, for messages.
+struct Where {
+  std::string file;
+  int line = 0;       // 1-based; 0 when unknown
+  std::string key;    // dotted path: "stream.s0.modules[1].name"
+};
+
+struct Error {
+  Where at;
+  std::string message;
+  // "file:line: key: message"
+  std::string to_string() const;
+};
+
+struct ModuleSpec {
+  std::string name;
+  std::string args;   // STRDP_IOC_MODARGS text; empty: send none
+  Where at;
+};
+
+struct PortSpec {
+  std::string name;     // the config's name ("net0"), referenced by streams
+  std::string device;   // DPDK ethdev name ("net_null0") or PCI address
+  uint16_t queues = 1;
+  uint16_t rx_desc = 1024;
+  uint16_t tx_desc = 1024;
+  uint16_t mtu = 0;     // 0: port default
+  bool promiscuous = false;
+  Where at;
+};
+
+enum class DlpiMode { kRaw, kDlpi };
+
+struct StreamSpec {
+  std::string name;
+  std::string driver;              // "pmd", "loop", "echo", "xconn", a plugin's
+  std::string port;                // pmd: a PortSpec name
+  DlpiMode mode = DlpiMode::kRaw;  // pmd: DLIOCRAW, or DLPI (bind to sap)
+  std::optional<uint32_t> sap;     // pmd, dlpi mode: ethertype to bind
+  unsigned lanes = 1;              // pmd: default = the port's queues
+  std::vector<unsigned> lcores;    // lane i runs on lcores[i]; filled in by
+                                   // load() (round-robin over workers when
+                                   // the file gives none)
+  std::vector<ModuleSpec> modules; // pushed in order: first = just above
+                                   // the driver (as I_PUSH order)
+  Where at;
+};
+
+// lower is linked under mux (a stream whose driver is a multiplexor),
+// lane i under lane i; config order is link order.
+struct LinkSpec {
+  std::string mux;
+  std::string lower;
+  bool persistent = true;  // I_PLINK (else I_LINK)
+  Where at;
+};
+
+struct AutopushSpec {
+  std::string driver;
+  long minor = -1;      // -1: every minor
+  long lastminor = -1;  // -1: minor only
+  std::vector<std::string> modules;
+  bool anchor = false;
+  Where at;
+};
+
+struct ControlSpec {
+  std::string socket = "/run/strdp/streamsd.sock";
+  unsigned mode = 0660;    // file mode of the socket: who may connect
+  std::string group;       // chgrp the socket to it when set
+};
+
+struct RuntimeSpec {
+  unsigned nb_mbufs = 16383;  // per socket
+  unsigned mbuf_cache = 256;
+  unsigned nstrpush = 9;
+};
+
+struct Config {
+  std::string file;
+  std::vector<std::string> eal_args;  // [eal] args: used when the command
+                                      // line gives no EAL arguments
+  std::vector<unsigned> workers;      // [lcores] workers: poll-mode lcores
+  RuntimeSpec runtime;
+  std::vector<std::string> plugins;   // shared objects, loaded in order
+  ControlSpec control;
+  bool telemetry = true;
+  std::vector<PortSpec> ports;
+  std::vector<StreamSpec> streams;    // opened in order
+  std::vector<LinkSpec> links;
+  std::vector<AutopushSpec> autopush;
+
+  const PortSpec *port(const std::string &name) const;
+  const StreamSpec *stream(const std::string &name) const;
+};
+
+struct LoadResult {
+  std::optional<Config> config;  // set when errors is empty
+  std::vector<Error> errors;
+};
+
+// Reads and checks a file.
+LoadResult load(const std::string &path);
+// Same, from text (tests); `name` stands for the file in messages.
+LoadResult load_string(const std::string &text, const std::string &name);
+
+// Errors for modules, drivers and multiplexors the registry does not know
+// (call after the config's plugins are loaded). A link's mux must be a
+// driver with st_muxrinit.
+std::vector<Error> check_registry(const Config &cfg);
+
+// "1-3,5" -> {1,2,3,5}; nullopt (and *why) when malformed, duplicated or
+// out of 0..RTE_MAX_LCORE-1.
+std::optional<std::vector<unsigned>> parse_lcore_list(const std::string &text,
+                                                      std::string *why);
+
+}  // namespace strdp::config
