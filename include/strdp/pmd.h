@@ -16,7 +16,9 @@
  * length -2), DL_PHYS_ADDR_REQ, DL_PROMISCON_REQ/DL_PROMISCOFF_REQ,
  * DL_NOTIFY_REQ (link up/down go up as DL_NOTIFY_IND), DL_ERROR_ACK with
  * DLPI's error codes; or, after the DLIOCRAW ioctl, raw frames as M_DATA
- * both ways. Received frames go up with no copy.
+ * both ways (every frame the queue receives, unfiltered: the forwarding
+ * path). Received frames go up with no copy. The primitives, states and
+ * errors: docs/drivers.md.
  */
 #ifndef STRDP_PMD_H
 #define STRDP_PMD_H
@@ -34,12 +36,15 @@ extern "C" {
 #define STRDP_PMD_PPA_PORT(ppa) ((uint16_t)((ppa) & 0xffffu))
 #define STRDP_PMD_PPA_QUEUE(ppa) ((uint16_t)(((ppa) >> 16) & 0xffffu))
 
+/* A zero field takes its default. */
 struct strdp_port_conf {
 	uint16_t nb_queues; /* rx and tx queues = lanes (default 1) */
-	uint16_t nb_rxd;    /* rx descriptors per queue (default 1024) */
+	uint16_t nb_rxd;    /* rx descriptors per queue (default 1024; the
+	                       PMD's limits clamp it) */
 	uint16_t nb_txd;    /* tx descriptors per queue (default 1024) */
-	uint16_t mtu;       /* 0: the port's default */
-	int promisc;        /* start in promiscuous mode */
+	uint16_t mtu;       /* 0: the port's current MTU */
+	int promisc;        /* start in promiscuous mode (kept on while the
+	                       port is set up; DL_PROMISC_PHYS adds to it) */
 };
 
 /*
@@ -47,22 +52,34 @@ struct strdp_port_conf {
  * "net_null0", or a PCI address); conf NULL = defaults. RSS spreads
  * flows over the queues when there are several. Returns the port id, or
  * -1 with errno (ENODEV: no such port; EBUSY: already set up; EINVAL:
- * bad counts; other: what DPDK said).
+ * bad counts or an MTU the port cannot take; ENOMEM: no message pool;
+ * other: what DPDK said).
  */
 int strdp_port_setup(const char *dev, const struct strdp_port_conf *conf);
-/* Stops and closes a port set up here; EBUSY while a stream is attached. */
+/* Stops and closes a port set up here (ENODEV if it was not); EBUSY
+ * while a stream is attached. A closed virtual device is gone for good:
+ * DPDK releases its port id. */
 int strdp_port_close(uint16_t port);
 
-/* Per (port, queue) counters, kept by the owning lcore. */
+/* Per (port, queue) counters, kept by the owning lcore; they survive
+ * detach and are reset by strdp_port_close(). */
 struct strdp_pmd_stats {
 	uint64_t rx_frames;     /* frames sent up */
-	uint64_t rx_bytes;
-	uint64_t rx_filtered;   /* frames for no bound SAP, freed */
+	uint64_t rx_bytes;      /* their bytes, Ethernet header included */
+	uint64_t rx_filtered;   /* frames for no bound SAP or not for us
+	                           (DLPI mode), runts; freed */
 	uint64_t rx_paused;     /* polls skipped: the stream above was full */
 	uint64_t tx_frames;     /* frames the NIC took */
 	uint64_t tx_bytes;
-	uint64_t tx_invalid;    /* messages that could not become frames */
+	uint64_t tx_invalid;    /* messages that could not become frames
+	                           (refused DL_UNITDATA_REQ, bad raw frame,
+	                           M_DATA outside raw mode, no memory), and
+	                           frames the NIC would not take at detach */
+	uint64_t rx_nomem;      /* DLPI mode: frames freed for want of a
+	                           DL_UNITDATA_IND block */
 };
+/* 0, or -1 with errno: ENODEV (port not set up), EINVAL (queue out of
+ * range, st NULL). Any thread. */
 int strdp_pmd_get_stats(uint16_t port, uint16_t queue,
                         struct strdp_pmd_stats *st);
 

@@ -1,185 +1,58 @@
-// The raw ethdev driver (see strdp/ethraw.h).
-//
-// Per pass of the service loop the poller (1) sends what waits in the tx
-// buffer, (2) re-enables the write queue once that buffer is empty again,
-// (3) receives a burst and passes it up in one putnext_burst(), unless
-// the stream above is full.
+// The raw ethdev driver (strdp/ethraw.h): a named, style 1 face of the pmd
+// driver. strdp_ethraw_attach() sets the port up through the pmd port
+// table (one queue, promiscuous) and registers a driver node under the
+// given name; opening that node attaches the stream to queue 0 of the
+// port in raw mode (DLIOCRAW) at once. Everything else (rx burst up with
+// putnext_burst, tx buffer, flow control both ways, M_FLUSH, ioctls, the
+// counters) is the pmd driver's own code: docs/drivers.md.
 #include <rte_ethdev.h>
 #include <strdp/ethraw.h>
-#include <strdp/mbuf.h>
-#include <strdp/strsun.h>
 
 #include <cerrno>
-#include <cstring>
-#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
 
-#include "sched/scheduler.h"
+#include "../pmd/pmd_impl.h"
 #include "stream/stream_impl.h"
 
 namespace strdp {
 namespace {
 
-constexpr uint16_t kBurst = 32;
-constexpr uint16_t kRxDesc = 1024, kTxDesc = 1024;
-
-struct EthRawPort {
-  uint16_t port;
+struct EthRawNode {
   std::string name;
-  queue_t *rq = nullptr;  // set while a stream has it open
-  Scheduler *sched = nullptr;
-  int poller = 0;
-  rte_mbuf *tx[kBurst];
-  uint16_t ntx = 0;
-  strdp_ethraw_stats stats{};
+  uint16_t port;
 };
 
-std::mutex g_mu;  // the port table (slow path)
-std::vector<std::unique_ptr<EthRawPort>> g_ports;
+std::mutex g_mu;  // the node table (slow path)
+std::vector<EthRawNode> g_nodes;
 
-EthRawPort *find_port(const std::string &name) {
-  for (auto &p : g_ports)
-    if (p->name == name) return p.get();
+const EthRawNode *find_node(const std::string &name) {
+  for (const auto &n : g_nodes)
+    if (n.name == name) return &n;
   return nullptr;
 }
 
-// Hands the tx buffer to the NIC; what it does not take stays buffered.
-unsigned flush_tx(EthRawPort *p) {
-  if (p->ntx == 0) return 0;
-  uint16_t sent = rte_eth_tx_burst(p->port, 0, p->tx, p->ntx);
-  if (sent < p->ntx) memmove(p->tx, p->tx + sent, (p->ntx - sent) * sizeof(rte_mbuf *));
-  p->ntx = static_cast<uint16_t>(p->ntx - sent);
-  p->stats.tx_frames += sent;
-  return sent;
-}
-
-// Takes an M_DATA message for the NIC; false if the buffer is full.
-bool tx_one(EthRawPort *p, mblk_t *mp) {
-  if (p->ntx == kBurst) {
-    flush_tx(p);
-    if (p->ntx == kBurst) return false;
+// The node's name says which port: the stream's driver entry carries it.
+int eth_open(queue_t *q, dev_t *, int, int sflag, cred_t *cr) {
+  if (sflag == MODOPEN) return EINVAL;
+  uint16_t port;
+  {
+    std::lock_guard lk(g_mu);
+    const EthRawNode *n = find_node(q->q_stream->drv->name);
+    if (n == nullptr) return ENXIO;
+    port = n->port;
   }
-  rte_mbuf *m = strdp_msg_to_mbuf(mp);
-  if (m == nullptr) {  // malformed: freed by the conversion
-    ++p->stats.tx_invalid;
-    return true;
-  }
-  p->tx[p->ntx++] = m;
-  return true;
+  // EBUSY if another stream has the queue: one open at a time.
+  return pmd::pmd_open_state(q, cr, true, STRDP_PMD_PPA(port, 0));
 }
 
-void canonical_flush(queue_t *q, mblk_t *mp) {
-  if (*mp->b_rptr & FLUSHW) flushq(q, FLUSHDATA);
-  if (*mp->b_rptr & FLUSHR) {
-    *mp->b_rptr &= ~FLUSHW;
-    qreply(q, mp);
-  } else {
-    freemsg(mp);
-  }
-}
-
-int eth_wput(queue_t *q, mblk_t *mp) {
-  auto *p = static_cast<EthRawPort *>(q->q_ptr);
-  switch (mp->b_datap->db_type) {
-    case M_DATA:
-      // Keep order: once anything waits on the queue, queue behind it.
-      if (q->q_first != nullptr || !tx_one(p, mp)) putq(q, mp);
-      return 0;
-    case M_FLUSH: canonical_flush(q, mp); return 0;
-    case M_IOCTL: miocnak(q, mp, 0, EINVAL); return 0;
-    default: freemsg(mp); return 0;  // nothing else means anything to a wire
-  }
-}
-
-void eth_wputb(queue_t *q, mblk_t **mps, unsigned n) {
-  for (unsigned i = 0; i < n; ++i) eth_wput(q, mps[i]);
-  flush_tx(static_cast<EthRawPort *>(q->q_ptr));
-}
-
-int eth_wsrv(queue_t *q) {
-  auto *p = static_cast<EthRawPort *>(q->q_ptr);
-  while (mblk_t *mp = getq(q)) {
-    if (!tx_one(p, mp)) {
-      putbq(q, mp);
-      break;
-    }
-  }
-  flush_tx(p);
-  return 0;
-}
-
-int eth_rput(queue_t *q, mblk_t *mp) { return putnext(q, mp); }
-
-unsigned eth_poll(void *arg) {
-  auto *p = static_cast<EthRawPort *>(arg);
-  unsigned work = 0;
-  if (p->ntx != 0) {
-    work += flush_tx(p);
-    if (p->ntx == 0 && WR(p->rq)->q_first != nullptr) qenable(WR(p->rq));
-  }
-  if (!canputnext(p->rq)) {
-    ++p->stats.rx_paused;
-    return work;
-  }
-  rte_mbuf *pkts[kBurst];
-  uint16_t n = rte_eth_rx_burst(p->port, 0, pkts, kBurst);
-  if (n == 0) return work;
-  mblk_t *msgs[kBurst];
-  strdp_msg_from_mbufs(pkts, msgs, n);
-  p->stats.rx_frames += n;
-  putnext_burst(p->rq, msgs, n);
-  return work + n;
-}
-
-int eth_open(queue_t *q, dev_t *, int, int, cred_t *) {
-  std::lock_guard lk(g_mu);
-  EthRawPort *p = find_port(q->q_stream->drv->name);
-  if (p == nullptr) return ENXIO;
-  if (p->rq != nullptr) return EBUSY;
-  p->sched = owner(q);
-  p->poller = p->sched->add_poller(eth_poll, p);
-  p->rq = q;
-  q->q_ptr = WR(q)->q_ptr = p;
-  qprocson(q);
-  return 0;
-}
-
-int eth_close(queue_t *q, int, cred_t *) {
-  auto *p = static_cast<EthRawPort *>(q->q_ptr);
-  qprocsoff(q);
-  p->sched->remove_poller(p->poller);
-  flush_tx(p);
-  for (uint16_t i = 0; i < p->ntx; ++i) rte_pktmbuf_free(p->tx[i]);
-  p->ntx = 0;
-  std::lock_guard lk(g_mu);
-  p->rq = nullptr;
-  return 0;
-}
-
+// The pmd procedures under ethraw's own name (statistics, I_LIST).
 module_info eth_minfo = {0x4554, const_cast<char *>("ethraw"), 0, INFPSZ, 64 * 1024, 16 * 1024};
-qinit eth_rinit = {eth_rput, nullptr, eth_open, eth_close, nullptr, &eth_minfo, nullptr};
-qinit eth_winit = {eth_wput, eth_wsrv, nullptr, nullptr, nullptr, &eth_minfo, nullptr,
-                   nullptr, nullptr, 0, eth_wputb};
+qinit eth_rinit = {pmd::pmd_rput, nullptr, eth_open, pmd::pmd_close, nullptr, &eth_minfo, nullptr};
+qinit eth_winit = {pmd::pmd_wput, pmd::pmd_wsrv, nullptr, nullptr, nullptr, &eth_minfo, nullptr,
+                   nullptr, nullptr, 0, pmd::pmd_wputb};
 streamtab eth_info = {&eth_rinit, &eth_winit, nullptr, nullptr};
-
-int setup_port(uint16_t port) {
-  rte_eth_conf conf{};
-  int socket = rte_eth_dev_socket_id(port);
-  rte_mempool *pool = strdp_msg_pool(socket);
-  if (pool == nullptr) return ENOMEM;
-  if (int r = rte_eth_dev_configure(port, 1, 1, &conf); r < 0) return -r;
-  uint16_t nrx = kRxDesc, ntx = kTxDesc;
-  rte_eth_dev_adjust_nb_rx_tx_desc(port, &nrx, &ntx);
-  if (int r = rte_eth_rx_queue_setup(port, 0, nrx, static_cast<unsigned>(socket), nullptr, pool); r < 0)
-    return -r;
-  if (int r = rte_eth_tx_queue_setup(port, 0, ntx, static_cast<unsigned>(socket), nullptr); r < 0)
-    return -r;
-  if (int r = rte_eth_dev_start(port); r < 0) return -r;
-  rte_eth_promiscuous_enable(port);  // not every PMD has it: best effort
-  return 0;
-}
 
 }  // namespace
 }  // namespace strdp
@@ -192,51 +65,64 @@ extern "C" int strdp_ethraw_attach(uint16_t port_id, const char *name) {
     return -1;
   }
   std::lock_guard lk(g_mu);
-  if (find_port(name) != nullptr) {
+  if (find_node(name) != nullptr) {
     errno = EEXIST;
     return -1;
   }
-  if (int e = setup_port(port_id); e != 0) {
+  strdp_port_conf conf{};
+  conf.nb_queues = 1;
+  conf.promisc = 1;
+  if (int e = pmd::port_setup(port_id, conf); e != 0) {
     errno = e;
     return -1;
   }
   if (strdp_register_driver(name, &eth_info, D_MP) != 0) {
     int e = errno;
-    rte_eth_dev_stop(port_id);
+    pmd::port_close(port_id);
     errno = e;
     return -1;
   }
-  auto p = std::make_unique<EthRawPort>();
-  p->port = port_id;
-  p->name = name;
-  g_ports.push_back(std::move(p));
+  g_nodes.push_back(EthRawNode{name, port_id});
   return 0;
 }
 
 extern "C" int strdp_ethraw_detach(const char *name) {
   std::lock_guard lk(g_mu);
-  EthRawPort *p = name != nullptr ? find_port(name) : nullptr;
-  if (p == nullptr) {
+  const EthRawNode *n = name != nullptr ? find_node(name) : nullptr;
+  if (n == nullptr) {
     errno = ENOENT;
     return -1;
   }
-  if (p->rq != nullptr || strdp_unregister_driver(name) != 0) {
+  // Busy: open through this node, or its queue attached by a pmd stream.
+  if (pmd::port_busy(n->port) || strdp_unregister_driver(name) != 0) {
     errno = EBUSY;
     return -1;
   }
-  rte_eth_dev_stop(p->port);
-  rte_eth_dev_close(p->port);
-  std::erase_if(g_ports, [p](const auto &x) { return x.get() == p; });
+  if (int e = pmd::port_close(n->port); e != 0) {
+    strdp_register_driver(name, &eth_info, D_MP);  // attached meanwhile: undo
+    errno = e;
+    return -1;
+  }
+  std::erase_if(g_nodes, [n](const EthRawNode &x) { return &x == n; });
   return 0;
 }
 
 extern "C" int strdp_ethraw_get_stats(const char *name, strdp_ethraw_stats *st) {
-  std::lock_guard lk(g_mu);
-  EthRawPort *p = name != nullptr ? find_port(name) : nullptr;
-  if (p == nullptr || st == nullptr) {
-    errno = p == nullptr ? ENOENT : EINVAL;
-    return -1;
+  uint16_t port;
+  {
+    std::lock_guard lk(g_mu);
+    const EthRawNode *n = name != nullptr ? find_node(name) : nullptr;
+    if (n == nullptr || st == nullptr) {
+      errno = n == nullptr ? ENOENT : EINVAL;
+      return -1;
+    }
+    port = n->port;
   }
-  *st = p->stats;
+  strdp_pmd_stats ps{};
+  if (strdp_pmd_get_stats(port, 0, &ps) != 0) return -1;
+  st->rx_frames = ps.rx_frames;
+  st->tx_frames = ps.tx_frames;
+  st->tx_invalid = ps.tx_invalid;
+  st->rx_paused = ps.rx_paused;
   return 0;
 }

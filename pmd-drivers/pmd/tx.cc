@@ -1,0 +1,126 @@
+// The transmit side: a lane's tx buffer and the write service procedure.
+//
+// Frames collect in the lane's buffer (up to a burst) and go to the NIC in
+// one rte_eth_tx_burst: when the buffer is full, at the end of a burst put
+// or a service run, and at every pass of the poller. What the NIC does not
+// take stays buffered, in order. While the buffer is full, messages wait
+// on the write queue (putq) and the service procedure stops with putbq:
+// the queue fills to its high water mark, canputnext() above says "full",
+// and the writer blocks or gets EAGAIN. That is back-pressure from the
+// NIC's ring to the application. The poller re-enables the service
+// procedure as soon as the buffer has room again.
+#include <rte_ethdev.h>
+#include <strdp/mbuf.h>
+#include <strdp/strsun.h>
+
+#include <cstring>
+
+#include "pmd_impl.h"
+
+namespace strdp::pmd {
+
+unsigned lane_flush(Lane *l) {
+  TxBuffer &b = l->tx;
+  if (b.n == 0) return 0;
+  uint16_t sent = rte_eth_tx_burst(l->port, l->queue, b.m, b.n);
+  if (sent == 0) return 0;
+  uint64_t bytes = 0;
+  for (uint16_t i = 0; i < sent; ++i) bytes += b.len[i];
+  bump(l->st.tx_frames, sent);
+  bump(l->st.tx_bytes, bytes);
+  uint16_t left = static_cast<uint16_t>(b.n - sent);
+  if (left != 0) {
+    std::memmove(b.m, b.m + sent, left * sizeof b.m[0]);
+    std::memmove(b.len, b.len + sent, left * sizeof b.len[0]);
+  }
+  b.n = left;
+  return sent;
+}
+
+bool lane_room(Lane *l) {
+  if (l->tx.n == kBurst) lane_flush(l);
+  return l->tx.n < kBurst;
+}
+
+void lane_put(Lane *l, mblk_t *frame, uint32_t len) {
+  rte_mbuf *m = strdp_msg_to_mbuf(frame);
+  if (m == nullptr) {  // more pieces than an mbuf chain holds: freed
+    bump(l->st.tx_invalid, 1);
+    return;
+  }
+  l->tx.m[l->tx.n] = m;
+  l->tx.len[l->tx.n] = len;
+  ++l->tx.n;
+}
+
+mblk_t *tx_linearize(mblk_t *frame) {
+  mblk_t *one = msgpullup(frame, -1);
+  freemsg(frame);
+  return one;
+}
+
+// The raw-mode fast path: one message is one whole frame. The only
+// per-frame checks are the ones a NIC needs: at least an Ethernet header,
+// at most MTU + header + one VLAN tag, data blocks only.
+bool tx_raw(PmdStream *ps, mblk_t *mp) {
+  Lane *l = ps->lane;
+  if (!lane_room(l)) return false;
+  size_t len;
+  if (mp->b_cont == nullptr) [[likely]] {
+    len = static_cast<size_t>(MBLKL(mp));
+  } else {
+    len = 0;
+    for (mblk_t *bp = mp; bp != nullptr; bp = bp->b_cont) {
+      if (bp->b_datap->db_type != M_DATA) {
+        len = SIZE_MAX;
+        break;
+      }
+      len += static_cast<size_t>(MBLKL(bp));
+    }
+  }
+  if (len < kEtherHdr || len > size_t{ps->mtu} + kEtherHdr + RTE_VLAN_HLEN) [[unlikely]] {
+    freemsg(mp);
+    bump(l->st.tx_invalid, 1);
+    return true;
+  }
+  if (mp->b_cont != nullptr && !ps->tx_multiseg) [[unlikely]] {
+    mp = tx_linearize(mp);
+    if (mp == nullptr) {
+      bump(l->st.tx_invalid, 1);
+      return true;
+    }
+  }
+  lane_put(l, mp, static_cast<uint32_t>(len));
+  return true;
+}
+
+// Write service: what waited for room, in order. A message that still
+// finds the buffer full goes back (putbq, which does not re-enable us:
+// the poller does, when the NIC took some).
+int pmd_wsrv(queue_t *q) {
+  auto *ps = static_cast<PmdStream *>(q->q_ptr);
+  if (ps->lane == nullptr) {  // detached meanwhile: nowhere to send
+    flushq(q, FLUSHDATA);
+    return 0;
+  }
+  while (mblk_t *mp = getq(q)) {
+    bool done;
+    if (mp->b_datap->db_type != M_DATA) {
+      done = tx_unitdata(q, ps, mp);
+    } else if (ps->raw) {
+      done = tx_raw(ps, mp);
+    } else {  // queued in raw mode, which is never left: cannot happen
+      freemsg(mp);
+      bump(ps->lane->st.tx_invalid, 1);
+      continue;
+    }
+    if (!done) {
+      putbq(q, mp);
+      break;
+    }
+  }
+  lane_flush(ps->lane);
+  return 0;
+}
+
+}  // namespace strdp::pmd
