@@ -13,9 +13,12 @@
 //    needs the module registry (after plugins are loaded): every module
 //    and driver named exists.
 //  - Defaults live here, in one place, so --check and the daemon agree.
+//  - The file format, every check and every default are documented in
+//    config/README.md (the reference); keep the two in step.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,7 +35,8 @@ struct Where {
 struct Error {
   Where at;
   std::string message;
-  // "file:line: key: message"
+  // "file:line: key: message"; ":line" is left out when line is 0 and
+  // "key: " when key is empty (a file that cannot be read).
   std::string to_string() const;
 };
 
@@ -64,7 +68,10 @@ struct StreamSpec {
   unsigned lanes = 1;              // pmd: default = the port's queues
   std::vector<unsigned> lcores;    // lane i runs on lcores[i]; filled in by
                                    // load() (round-robin over workers when
-                                   // the file gives none)
+                                   // the file gives none: lane i on
+                                   // workers[i % workers.size()])
+  Where lcores_at;                 // added: the lcores key, or the stream's
+                                   // table when load() assigned them
   std::vector<ModuleSpec> modules; // pushed in order: first = just above
                                    // the driver (as I_PUSH order)
   Where at;
@@ -105,14 +112,24 @@ struct Config {
   std::vector<std::string> eal_args;  // [eal] args: used when the command
                                       // line gives no EAL arguments
   std::vector<unsigned> workers;      // [lcores] workers: poll-mode lcores
+  Where workers_at;                   // added: where workers came from
   RuntimeSpec runtime;
-  std::vector<std::string> plugins;   // shared objects, loaded in order
+  std::vector<std::string> plugins;   // shared objects, loaded in order;
+                                      // a relative path in the file is
+                                      // stored joined to the file's folder
   ControlSpec control;
   bool telemetry = true;
   std::vector<PortSpec> ports;
   std::vector<StreamSpec> streams;    // opened in order
   std::vector<LinkSpec> links;
   std::vector<AutopushSpec> autopush;
+
+  // Added: the line of every key the file gave, by dotted key
+  // ("stream.s0.driver", "link[1].mux"), for messages made after load()
+  // (check_registry, the daemon's own set-up errors).
+  std::map<std::string, int, std::less<>> key_lines;
+  // file, the key's line (else `fallback_line`), and the key.
+  Where where(const std::string &key, int fallback_line = 0) const;
 
   const PortSpec *port(const std::string &name) const;
   const StreamSpec *stream(const std::string &name) const;
@@ -130,12 +147,36 @@ LoadResult load_string(const std::string &text, const std::string &name);
 
 // Errors for modules, drivers and multiplexors the registry does not know
 // (call after the config's plugins are loaded). A link's mux must be a
-// driver with st_muxrinit.
+// driver with st_muxrinit. Built-in modules and drivers are entered in
+// the registry by strdp_runtime_init(): call this after it.
 std::vector<Error> check_registry(const Config &cfg);
 
 // "1-3,5" -> {1,2,3,5}; nullopt (and *why) when malformed, duplicated or
-// out of 0..RTE_MAX_LCORE-1.
+// out of 0..RTE_MAX_LCORE-1. Order is kept ("2,1" -> {2,1}: a stream's
+// lane i runs on entry i); blanks around numbers, '-' and ',' are
+// allowed; a range must go up ("3-1" is an error).
 std::optional<std::vector<unsigned>> parse_lcore_list(const std::string &text,
                                                       std::string *why);
+
+// Added. The lcores an EAL argument list enables and its main lcore, read
+// as rte_eal_init() reads them: "-l LIST", "-lLIST", "--lcores=LIST" or
+// "--lcores LIST" (plain lists; lcore groups with '@' or '(' are not
+// read), "-c MASK" (hex), and "--main-lcore N"; the main lcore is
+// --main-lcore, else the lowest enabled lcore. The last -l/--lcores/-c
+// wins. nullopt when the arguments enable no list (EAL then uses every
+// core) or in a form not read here; *why then says which.
+struct EalLcores {
+  std::vector<unsigned> lcores;  // ascending
+  unsigned main_lcore = 0;
+};
+std::optional<EalLcores> eal_lcores(const std::vector<std::string> &args,
+                                    std::string *why);
+
+// Added. Errors for workers that are not enabled in `eal` or are its
+// main lcore (lane lcores are workers: load() checks that). load() runs
+// it against [eal] args when they name the lcores; the daemon runs it
+// again with the EAL it started (its command line may replace [eal]
+// args), e.g. from rte_lcore_is_enabled() and rte_get_main_lcore().
+std::vector<Error> check_lcores(const Config &cfg, const EalLcores &eal);
 
 }  // namespace strdp::config

@@ -1,0 +1,77 @@
+// Inside the config loader: what decoding (TOML -> Config, per key) and
+// checking (across keys) share. Not installed, not used outside
+// src/config.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <strdp/strdp.h>
+#include <toml++/toml.h>
+
+#include "config/config.h"
+
+namespace strdp::config::detail {
+
+// Names of ports and streams: what an application or strctl types, so
+// the characters a driver name may use, and a bound that fits messages.
+constexpr size_t kMaxName = 31;
+// The most lanes a stream and the most queues a port may have.
+constexpr unsigned kMaxLanes = 64;
+// Autopush minors: minor_t, less the -1 that means "every minor".
+constexpr long kMaxMinor = 0x7fffffff;
+
+struct Ctx {
+  std::string file;
+  std::vector<Error> errors;
+  // Line of every key seen, by dotted key; checks across keys report
+  // at the line of the key they are about.
+  std::map<std::string, int, std::less<>> lines;
+  // What the file gave rather than left to a default, per stream index.
+  std::vector<bool> lanes_given;
+
+  void error(std::string key, int line, std::string message) {
+    errors.push_back({{file, line, std::move(key)}, std::move(message)});
+  }
+  int line_of(std::string_view key, int fallback) const {
+    auto it = lines.find(key);
+    return it == lines.end() ? fallback : it->second;
+  }
+  Where where(std::string key, int fallback) const {
+    int l = line_of(key, fallback);
+    return {file, l, std::move(key)};
+  }
+};
+
+// The dotted key prefix of a port or stream: "stream.s0", or
+// "stream[2]" while its name is missing or unusable.
+std::string item_key(std::string_view kind, const std::string &name,
+                     size_t index);
+// Letters, digits, '_', '.', '-'; 1..max characters.
+bool valid_name(std::string_view name, size_t max);
+
+// TOML -> cfg, checking each key's type and range (decode.cc,
+// decode_items.cc).
+void decode(const toml::table &root, Ctx &ctx, Config &cfg);
+void decode_ports(const toml::table &root, Ctx &ctx, Config &cfg);
+void decode_streams(const toml::table &root, Ctx &ctx, Config &cfg);
+void decode_links(const toml::table &root, Ctx &ctx, Config &cfg);
+void decode_autopush(const toml::table &root, Ctx &ctx, Config &cfg);
+
+// What eal_lcores() found: a list, no lcore option at all (EAL then
+// takes every core), a form not read here (lcore groups), or a malformed
+// value that EAL would refuse too.
+enum class EalRead { kList, kNone, kUnread, kMalformed };
+EalRead read_eal_lcores(const std::vector<std::string> &args, EalLcores &out,
+                        std::string *why);
+// "0-2,5": a sorted list as lcore list syntax.
+std::string format_lcores(std::vector<unsigned> list);
+
+// Checks across keys (check.cc, check_links.cc): references, lanes and
+// lcores, links, autopush overlaps, plugin files.
+void check(Ctx &ctx, Config &cfg);
+void check_links(Ctx &ctx, const Config &cfg);
+
+}  // namespace strdp::config::detail
