@@ -35,7 +35,11 @@ struct strdp_runtime_conf {
  * Registers the built-in modules and drivers.
  */
 int strdp_runtime_init(const struct strdp_runtime_conf *conf);
-/* Frees what strdp_runtime_init() made; every stream must be closed. */
+/* Frees what strdp_runtime_init() made; every stream must be closed.
+ * Autopush rules are forgotten. Persistent links still in place on the
+ * caller's scheduler are unlinked (the mux gets I_PUNLINK) and their lower
+ * streams closed, since nobody can close them afterwards; a warning names
+ * each. */
 void strdp_runtime_fini(void);
 
 /* ------------------------------------------------------------------------
@@ -103,6 +107,9 @@ int strdp_load_plugin(const char *path);
 /* 1 if a module / driver of that name is registered. */
 int strdp_module_exists(const char *name);
 int strdp_driver_exists(const char *name);
+/* 1 if driver `name` is registered and is a multiplexor (its streamtab
+ * has st_muxrinit), so streams can be linked under it. */
+int strdp_driver_is_mux(const char *name);
 
 /* Built-in registration from a C file: runs before main(). */
 #define STRDP_MODULE_REGISTER(fsw)                                        \
@@ -131,8 +138,8 @@ void strdp_register_driver_at_load_(const char *name, struct streamtab *st,
  * ---------------------------------------------------------------------- */
 
 /* Opens driver `name` ("loop", "/dev/loop"); oflag: O_RDWR, O_NONBLOCK...
- * cr NULL = the daemon's own. (Autopush rules come with the daemon's
- * configuration; an in-process open pushes nothing by itself.) */
+ * cr NULL = the daemon's own. The autopush rule for the driver and the
+ * minor its open chose, if any, is applied (see strdp_autopush_set). */
 strdp_stream_t *strdp_open(const char *name, int oflag, cred_t *cr);
 /* Pops every module, closes the driver, frees queued messages. */
 int strdp_close(strdp_stream_t *sp);
@@ -147,7 +154,9 @@ int strdp_putpmsg(strdp_stream_t *sp, const struct strbuf *ctl,
 ssize_t strdp_read(strdp_stream_t *sp, void *buf, size_t len);
 ssize_t strdp_write(strdp_stream_t *sp, const void *buf, size_t len);
 /* streamio(7I) commands; any other cmd is a transparent ioctl sent
- * downstream with arg as its user address. */
+ * downstream with arg as its user address. I_STR: ic_len on entry is
+ * both the length of the data sent and the size of the ic_dp buffer for
+ * the reply; a longer reply is cut to it (ic_len says what came back). */
 int strdp_ioctl(strdp_stream_t *sp, int cmd, intptr_t arg);
 /* Readiness as poll(2) would report it (POLLIN, POLLPRI, POLLOUT, ...). */
 short strdp_poll(strdp_stream_t *sp, short events);
@@ -158,15 +167,49 @@ queue_t *strdp_stream_rq(strdp_stream_t *sp);
 queue_t *strdp_stream_wq(strdp_stream_t *sp);
 
 /*
+ * Stream names: how a module finds another stream (the sniffer's
+ * to=NAME). A name is unique in the process (EEXIST), 1..31 characters
+ * (EINVAL otherwise); a stream has at most one (setting another replaces
+ * it; NULL or "" removes it). Call on the stream's own thread. Closing a
+ * stream removes its name.
+ *
+ * strdp_stream_lookup() returns the stream named `name` if it belongs to
+ * scheduler s, else NULL with errno ENOENT (no such name) or EXDEV
+ * (another scheduler's). The pointer may be used only on s's thread, and
+ * only while strdp_stream_names_epoch() returns what it returned before
+ * the lookup: the epoch changes whenever a name is set or removed, a
+ * named stream's closing included, so a module that keeps the pointer
+ * compares the epoch before each use and looks the name up again when it
+ * changed (one relaxed load of a counter).
+ */
+int strdp_stream_set_name(strdp_stream_t *sp, const char *name);
+strdp_stream_t *strdp_stream_lookup(const char *name, strdp_sched_t *s);
+uint64_t strdp_stream_names_epoch(void);
+
+/*
  * Multiplexors. I_LINK and I_PLINK take the lower stream itself as arg
- * ((intptr_t)lower, where a kernel takes its file descriptor); the lower
- * stream must belong to the same scheduler as the controlling stream
- * (EXDEV otherwise) and must not be linked already (EINVAL). They return
- * the mux id (> 0). I_UNLINK/I_PUNLINK take a mux id or MUXID_ALL. A
- * controlling stream's I_LINK links are unlinked when it closes; I_PLINK
- * links stay until I_PUNLINK on any stream of the same multiplexor, or
- * strdp_runtime_fini(). A linked lower stream cannot be used through its
- * own head (EINVAL) and is closed by its owner after unlinking.
+ * ((intptr_t)lower, where a kernel takes its file descriptor; EBADF when
+ * it is no open stream); the lower stream must belong to the same
+ * scheduler as the controlling stream (EXDEV otherwise) and must not be
+ * linked already, hung up or in error (EINVAL). EINVAL too when the
+ * controlling stream's driver is no multiplexor (no st_muxrinit/
+ * st_muxwinit) or when the link would make a cycle: as in illumos the
+ * check is per driver, so a stream of driver D cannot go under D, nor
+ * under a driver that D leads to. They return the mux id (> 0); the mux's
+ * NAK (its error) undoes the link. I_UNLINK/I_PUNLINK take a mux id or
+ * MUXID_ALL: every I_LINK link of this stream (I_UNLINK), every I_PLINK
+ * link of this stream's driver whose lower stream is this scheduler's
+ * (I_PUNLINK); 0 when there is nothing to unlink, else the first error.
+ * EINVAL for an id that is not a link of this stream (I_UNLINK) or of
+ * this stream's driver (I_PUNLINK; EXDEV when its lower stream is another
+ * scheduler's); a NAK keeps the link. The link ioctls wait for the mux's
+ * answer for ever. A controlling stream's I_LINK links are unlinked when
+ * it closes, whatever the mux answers; I_PLINK links stay until I_PUNLINK on any stream of
+ * the same multiplexor, or strdp_runtime_fini(). A linked lower stream
+ * cannot be used through its own head (EINVAL, strdp_close included;
+ * strdp_poll answers POLLNVAL); after the unlink (which sends M_FLUSH
+ * FLUSHRW down it) it works again and its owner closes it. I_STR cannot
+ * carry the link commands (EINVAL): a mux trusts the linkblk.
  */
 
 /*
@@ -175,8 +218,15 @@ queue_t *strdp_stream_wq(strdp_stream_t *sp);
  * only; minor -1: every minor) pushes `modules` in order (at most
  * MAXAPUSH), then anchors them if anchor is non-zero. For a clone open
  * the minor is the one the driver's open chose. An open whose autopush
- * fails fails with the push's error. Rules are process-wide; setting a
- * rule that overlaps another for the same driver fails with EEXIST.
+ * fails fails with the push's error (the stream is closed). Rules are
+ * process-wide; setting a rule that overlaps another for the same driver
+ * fails with EEXIST. Other errors, sad(7D)'s: ENOSTR for a name that is
+ * no driver; EINVAL for a NULL argument, nmods outside 1..MAXAPUSH (or
+ * above the push limit), an unknown module, minor < -1, a minor above
+ * 32 bits, or minor -1 with a lastminor; ERANGE for lastminor < minor.
+ * strdp_autopush_clear takes the rule's first minor (-1 for an
+ * every-minor rule): ERANGE for a minor inside a range, ENODEV when there
+ * is no such rule.
  */
 #define MAXAPUSH 8
 int strdp_autopush_set(const char *driver, long minor, long lastminor,

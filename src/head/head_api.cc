@@ -18,10 +18,14 @@ int fail(int err) {
 // A stream is used by the thread that opened it: its scheduler owns every
 // queue of it. A call from another thread would race the owner's puts
 // (LiS' missing plumbing lock), so it is refused: errno EBADF for no
-// stream, EXDEV for someone else's.
+// stream, EXDEV for someone else's. A stream linked under a multiplexor
+// has no head of its own any more (its queues are the mux's): EINVAL, as
+// streamio answers on a linked stream, close included (its owner closes
+// it after the unlink).
 int check(strdp_stream_t *sp) {
   if (sp == nullptr) return EBADF;
-  return sp->sched->is_current() ? 0 : EXDEV;
+  if (!sp->sched->is_current()) return EXDEV;
+  return sp->plex != nullptr ? EINVAL : 0;
 }
 }  // namespace
 

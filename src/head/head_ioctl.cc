@@ -2,9 +2,9 @@
 // head answers itself; I_STR and any other command go downstream
 // (head_ioctl_wait.cc).
 //
+// I_LINK, I_PLINK, I_UNLINK, I_PUNLINK are plumbing: stream/mux.cc.
+//
 // Refused, with the error streamio gives for a stream that cannot do it:
-//  I_LINK, I_PLINK, I_UNLINK, I_PUNLINK  EINVAL: no driver here is a
-//      multiplexor yet (the cross-connect driver comes with the daemon);
 //  I_SETSIG, I_GETSIG  EINVAL: an in-process head has no process to
 //      signal (the shared-memory head implements them);
 //  I_SENDFD, I_RECVFD, I_FDINSERT  EINVAL: no file descriptors to pass
@@ -14,6 +14,7 @@
 
 #include "head/head_impl.h"
 #include "queue/qlist.h"
+#include "stream/mux.h"
 
 namespace strdp {
 
@@ -169,11 +170,19 @@ int head_ioctl(stdata *sp, int cmd, intptr_t arg, int *rval) {
       if (p == nullptr) return EFAULT;
       *static_cast<int *>(p) = sp->closetime_ms;
       return 0;
-    case I_STR: return head_ioctl_str(sp, static_cast<strioctl *>(p), rval);
+    case I_STR: {
+      // The link commands carry a linkblk whose queue pointers a
+      // multiplexor trusts: only the framework sends them (stream/mux.cc).
+      auto *ic = static_cast<strioctl *>(p);
+      if (ic != nullptr && (ic->ic_cmd == I_LINK || ic->ic_cmd == I_PLINK ||
+                            ic->ic_cmd == I_UNLINK || ic->ic_cmd == I_PUNLINK))
+        return EINVAL;
+      return head_ioctl_str(sp, ic, rval);
+    }
     case I_LINK:
-    case I_PLINK:
+    case I_PLINK: return mux_link(sp, cmd, arg, rval);
     case I_UNLINK:
-    case I_PUNLINK:
+    case I_PUNLINK: return mux_unlink(sp, cmd, arg);
     case I_SETSIG:
     case I_GETSIG:
     case I_SENDFD:

@@ -107,6 +107,7 @@ int head_ioctl_str(stdata *sp, strioctl *ic, int *rval) {
   if (ic->ic_len < 0 || ic->ic_len > kStrMsgSize || ic->ic_timout < INFTIM) return EINVAL;
   if (ic->ic_len > 0 && ic->ic_dp == nullptr) return EFAULT;
   if (int e = head_write_error(sp); e != 0) return e;
+  const auto cap = static_cast<size_t>(ic->ic_len);
   mblk_t *mp = mkiocb(static_cast<unsigned>(ic->ic_cmd));
   if (mp == nullptr) return ENOSR;
   ioc(mp)->ioc_cr = sp->cred;
@@ -138,7 +139,11 @@ int head_ioctl_str(stdata *sp, strioctl *ic, int *rval) {
   }
   int err = finish(reply, rval);
   if (err == 0 && type == M_IOCACK) {
-    size_t count = ioc(reply)->ioc_count;
+    // A kernel trusts the caller's buffer to hold whatever the module
+    // returns; in-process, a module's bug would overwrite the caller's
+    // memory. ic_len on entry is therefore also the size of ic_dp: the
+    // reply is cut to it (ic_len says how much came back).
+    size_t count = std::min(ioc(reply)->ioc_count, cap);
     if (count > 0 && reply->b_cont != nullptr) {
       if (ic->ic_dp == nullptr) {
         err = EFAULT;

@@ -5,6 +5,7 @@
 #include "msg/msg_pool.h"
 #include "runtime/runtime.h"
 #include "sched/scheduler.h"
+#include "stream/mux.h"
 #include "stream/registry.h"
 
 namespace strdp {
@@ -42,6 +43,10 @@ extern "C" int strdp_runtime_init(const strdp_runtime_conf *conf) {
 
 extern "C" void strdp_runtime_fini(void) {
   if (!g_up) return;
+  // Rules first, so that the streams fini opens to unlink push nothing;
+  // then the persistent links left (stream/mux.cc, "Who closes what").
+  autopush_fini();
+  mux_fini();
   if (Scheduler::current() == g_main_sched) Scheduler::bind(nullptr);
   delete g_main_sched;
   g_main_sched = nullptr;

@@ -341,6 +341,14 @@ extern "C" int strdp_driver_exists(const char *name) {
   return t.drivers.find(strdp::driver_key(name)) != t.drivers.end();
 }
 
+extern "C" int strdp_driver_is_mux(const char *name) {
+  if (!name) return 0;
+  strdp::Tables &t = strdp::tables();
+  std::lock_guard lock(t.mu);
+  auto it = t.drivers.find(strdp::driver_key(name));
+  return it != t.drivers.end() && it->second->st->st_muxrinit != nullptr;
+}
+
 extern "C" void strdp_register_module_at_load_(struct fmodsw *fsw) {
   if (!fsw) return;
   strdp::Pending p;

@@ -8,6 +8,7 @@
 
 #include "runtime/runtime.h"
 #include "sched/timer_service.h"
+#include "stream/mux.h"
 #include "stream/stream_impl.h"
 
 bool stdata::nonblock() const { return (oflag & (O_NONBLOCK | O_NDELAY)) != 0; }
@@ -107,10 +108,24 @@ stdata *stream_open(const char *name, int oflag, cred_t *cr) {
     return nullptr;
   }
   if (!(qstate(sp->drv_rq())->iflags & kProcsOn)) qprocson(sp->drv_rq());
+  if (!mux_stream_opened(sp)) err = ENOSR;
+  // Autopush runs after the driver's open, so a clone open is matched
+  // with the minor the driver chose; a failed push fails the open.
+  if (err == 0) err = autopush_apply(sp);
+  if (err != 0) {
+    stream_close(sp);
+    errno = err;
+    return nullptr;
+  }
   return sp;
 }
 
 int stream_close(stdata *sp) {
+  stream_names_forget(sp);  // first: nothing may find it from now on
+  // Links next, as illumos strclose: the unlink ioctls go down through
+  // the modules still pushed, to the mux driver.
+  mux_unlink_on_close(sp);
+  mux_stream_closed(sp);
   while (!sp->modules.empty()) {
     sp->anchor = 0;  // close pops everything, anchors included
     stream_pop(sp);
@@ -126,6 +141,28 @@ int stream_close(stdata *sp) {
   driver_release(sp->drv);
   delete sp;
   return 0;
+}
+
+// Plumbing moves flow-control waits. A queue below that found the queue
+// above it full (QWANTW/QB_WANTW there) waits to be back-enabled when that
+// queue drains. Once a module is pushed in between, or popped from in
+// between, its messages stop at another queue, and the back-enable it
+// waits for would never come: the stream would stall with messages held
+// below. So the wait moves to the queue that now stands above it, and is
+// honoured at once if that queue is below its low water mark.
+static void move_waits(queue_t *from, queue_t *to) {
+  if (from->q_flag & QWANTW) {
+    to->q_flag |= QWANTW;
+    qbackenable(to, 0);
+  }
+  unsigned band = 1;
+  for (qband_t *qb = from->q_bandp; qb != nullptr; qb = qb->qb_next, ++band) {
+    if (!(qb->qb_flag & QB_WANTW)) continue;
+    if (qband_t *t = qband_get(to, band); t != nullptr) {
+      t->qb_flag |= QB_WANTW;
+      qbackenable(to, band);
+    }
+  }
 }
 
 int stream_push(stdata *sp, const char *name) {
@@ -161,6 +198,7 @@ int stream_push(stdata *sp, const char *name) {
     return ENXIO;
   }
   if (!(qstate(mr)->iflags & kProcsOn)) qprocson(mr);
+  move_waits(hr, mr);  // the driver side may wait on the head: now on us
   if (module_stat *ms = mr->q_qinfo->qi_mstat; ms != nullptr) ++ms->ms_ocnt;
   sp->modules.insert(sp->modules.begin(), stdata::Pushed{me, qp});
   return 0;
@@ -179,6 +217,7 @@ int stream_pop(stdata *sp) {
   queue_t *below_w = mw->q_next;
   sp->wq()->q_next = below_w;
   OTHERQ(below_w)->q_next = sp->rq();
+  move_waits(mr, sp->rq());  // who waited on the module now waits on the head
   sp->modules.erase(sp->modules.begin());
   dispose_pair(sp, top.qp);
   module_release(top.mod);

@@ -20,6 +20,10 @@
 #include "sched/scheduler.h"
 #include "stream/registry.h"
 
+namespace strdp {
+struct MuxLink;
+}
+
 struct stdata {
   strdp::Scheduler *sched = nullptr;
   strdp::QueuePair *head = nullptr;    // stream head queues
@@ -52,6 +56,12 @@ struct stdata {
   int closetime_ms = 15000;  // I_SETCLTIME
   uint64_t sigs_received = 0;  // M_SIG/M_PCSIG seen (no signal delivery in-process)
 
+  // Multiplexing (stream/mux.cc).
+  strdp::MuxLink *plex = nullptr;  // linked under a multiplexor: the head's
+                                   // queues are the mux's lower queues and
+                                   // head calls fail EINVAL (illumos STPLEX)
+  unsigned nlinks = 0;  // I_LINK links this stream controls: unlinked at close
+
   // The one outstanding ioctl (I_STR or transparent).
   bool ioc_busy = false;
   unsigned ioc_id = 0;
@@ -70,6 +80,9 @@ stdata *stream_open(const char *name, int oflag, cred_t *cr);
 int stream_close(stdata *sp);  // 0 or errno
 int stream_push(stdata *sp, const char *name);  // 0 or errno
 int stream_pop(stdata *sp);                     // 0 or errno
+// Removes the stream's name (stream_names.cc); stream_close calls it
+// before freeing the stream.
+void stream_names_forget(stdata *sp);
 
 // Runs the stream's scheduler once; waits a little when nothing ran, so a
 // blocking head call does not spin a core at full speed.

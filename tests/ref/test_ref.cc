@@ -248,5 +248,20 @@ TEST_F(Ref, NullmodBurstPathMatchesItsSinglePath) {
   for (int i = 0; i < 16; ++i) EXPECT_EQ(read_msg(sp), "m" + std::to_string(i));
 }
 
+// I_STR's reply is cut to the caller's ic_len: a module returning more
+// than the buffer holds must not write past it.
+TEST_F(Ref, IstrReplyIsCutToTheCallersBuffer) {
+  strdp_stream_t *sp = open("loop");
+  unsigned char buf[8];
+  memset(buf, 0xee, sizeof buf);
+  strioctl ic = {LOOP_GETMINOR, 0, 2, reinterpret_cast<char *>(buf)};
+  ASSERT_GE(strdp_ioctl(sp, I_STR, reinterpret_cast<intptr_t>(&ic)), 0);
+  EXPECT_EQ(ic.ic_len, 2);
+  for (size_t i = 2; i < sizeof buf; ++i) EXPECT_EQ(buf[i], 0xee) << "byte " << i;
+  ic = {LOOP_GETMINOR, 0, 0, nullptr};
+  ASSERT_GE(strdp_ioctl(sp, I_STR, reinterpret_cast<intptr_t>(&ic)), 0);
+  EXPECT_EQ(ic.ic_len, 0);
+}
+
 }  // namespace
 }  // namespace strdp::test
