@@ -1,0 +1,156 @@
+// strctl's tables. Replies come from the daemon but are still checked:
+// a missing or mistyped field prints as "?" rather than throwing.
+#include "format.h"
+
+#include <string>
+#include <vector>
+
+namespace strctl {
+
+using nlohmann::json;
+
+namespace {
+
+std::string str(const json &j, const char *k) {
+  auto it = j.find(k);
+  if (it == j.end() || it->is_null()) return "-";
+  if (it->is_string()) return it->get<std::string>();
+  if (it->is_number_unsigned()) return std::to_string(it->get<uint64_t>());
+  if (it->is_number_integer()) return std::to_string(it->get<int64_t>());
+  if (it->is_boolean()) return it->get<bool>() ? "yes" : "no";
+  return "?";
+}
+
+uint64_t num(const json &j, const char *k) {
+  auto it = j.find(k);
+  return it != j.end() && it->is_number_unsigned() ? it->get<uint64_t>() : 0;
+}
+
+const json &arr(const json &j, const char *k) {
+  static const json empty = json::array();
+  auto it = j.find(k);
+  return it != j.end() && it->is_array() ? *it : empty;
+}
+
+// Columns sized to their widest cell; the last column is not padded.
+class Table {
+ public:
+  explicit Table(std::vector<std::string> head) { rows_.push_back(std::move(head)); }
+  void add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
+  void print(FILE *out, const char *indent = "") const {
+    std::vector<size_t> w;
+    for (const auto &r : rows_)
+      for (size_t i = 0; i < r.size(); ++i) {
+        if (w.size() <= i) w.push_back(0);
+        w[i] = std::max(w[i], r[i].size());
+      }
+    for (const auto &r : rows_) {
+      std::string line = indent;
+      for (size_t i = 0; i < r.size(); ++i) {
+        line += r[i];
+        if (i + 1 < r.size()) line += std::string(w[i] - r[i].size() + 2, ' ');
+      }
+      fprintf(out, "%s\n", line.c_str());
+    }
+  }
+
+ private:
+  std::vector<std::vector<std::string>> rows_;
+};
+
+std::string join(const json &a, const char *sep) {
+  std::string s;
+  for (const json &x : a) {
+    if (!s.empty()) s += sep;
+    s += x.is_string() ? x.get<std::string>() : "?";
+  }
+  return s.empty() ? "-" : s;
+}
+
+}  // namespace
+
+void print_list(FILE *out, const json &reply) {
+  Table t({"STREAM", "DRIVER", "PORT", "LANES (lane@lcore)", "STACK (top-down)", "LINK"});
+  for (const json &s : arr(reply, "streams")) {
+    std::string lanes;
+    for (const json &l : arr(s, "lanes"))
+      lanes += (lanes.empty() ? "" : ",") + str(l, "lane") + "@" + str(l, "lcore");
+    std::string link = "-";
+    auto lu = s.find("linked_under");
+    if (lu != s.end() && lu->is_object())
+      link = "under " + str(*lu, "mux") + (str(*lu, "persistent") == "yes" ? " (persistent)" : "");
+    else if (!arr(s, "lowers").empty())
+      link = "lowers: " + join(arr(s, "lowers"), ",");
+    t.add({str(s, "name"), str(s, "driver"), str(s, "port"), lanes.empty() ? "-" : lanes,
+           join(arr(s, "modules"), " > "), link});
+  }
+  t.print(out);
+}
+
+void print_stats(FILE *out, const json &reply) {
+  bool first = true;
+  for (const json &s : arr(reply, "streams")) {
+    if (!first) fprintf(out, "\n");
+    first = false;
+    fprintf(out, "stream %s (%s, %s lane(s))\n", str(s, "name").c_str(), str(s, "driver").c_str(),
+            str(s, "lanes").c_str());
+    Table t({"POS", "QUEUE", "SIDE", "PUT", "SRV", "QMSGS", "QBYTES", "BLOCKED", "DROPS"});
+    for (const json &q : arr(s, "queues")) {
+      std::string drops;
+      auto d = q.find("drops");
+      if (d != q.end() && d->is_object())
+        for (const auto &[reason, n] : d->items())
+          if (n.is_number_unsigned() && n.get<uint64_t>() != 0)
+            drops += (drops.empty() ? "" : " ") + reason + "=" + std::to_string(n.get<uint64_t>());
+      t.add({str(q, "position"), str(q, "name"), str(q, "side"), str(q, "put_calls"),
+             str(q, "srv_calls"), str(q, "queued_msgs"), str(q, "queued_bytes"),
+             str(q, "flow_blocked"), drops.empty() ? "0" : drops});
+    }
+    t.print(out, "  ");
+    auto p = s.find("pmd");
+    if (p != s.end() && p->is_object())
+      fprintf(out,
+              "  pmd: rx %llu frames %llu bytes (filtered %llu, paused %llu, nomem %llu); "
+              "tx %llu frames %llu bytes (invalid %llu)\n",
+              (unsigned long long)num(*p, "rx_frames"), (unsigned long long)num(*p, "rx_bytes"),
+              (unsigned long long)num(*p, "rx_filtered"), (unsigned long long)num(*p, "rx_paused"),
+              (unsigned long long)num(*p, "rx_nomem"), (unsigned long long)num(*p, "tx_frames"),
+              (unsigned long long)num(*p, "tx_bytes"), (unsigned long long)num(*p, "tx_invalid"));
+  }
+}
+
+void print_ports(FILE *out, const json &reply) {
+  Table t({"PORT", "DEVICE", "ID", "QUEUES", "LINK", "MAC", "RX-PKTS", "RX-BYTES", "TX-PKTS",
+           "TX-BYTES", "MISSED", "RX-ERR", "TX-ERR", "NOMBUF"});
+  for (const json &p : arr(reply, "ports")) {
+    static const json none = json::object();
+    auto li = p.find("link");
+    const json &link = li != p.end() && li->is_object() ? *li : none;
+    auto si = p.find("stats");
+    const json &st = si != p.end() && si->is_object() ? *si : none;
+    std::string l = str(link, "up") == "yes" ? "up " + str(link, "speed_mbps") + "M" : "down";
+    t.add({str(p, "name"), str(p, "device"), str(p, "port_id"), str(p, "queues"), l, str(p, "mac"),
+           str(st, "ipackets"), str(st, "ibytes"), str(st, "opackets"), str(st, "obytes"),
+           str(st, "imissed"), str(st, "ierrors"), str(st, "oerrors"), str(st, "rx_nombuf")});
+  }
+  t.print(out);
+}
+
+void print_done(FILE *out, const std::string &cmd, const json &reply) {
+  if (cmd == "push")
+    fprintf(out, "pushed %s on %s; stack now: %s\n", str(reply, "pushed").c_str(),
+            str(reply, "stream").c_str(), join(arr(reply, "modules"), " > ").c_str());
+  else if (cmd == "pop")
+    fprintf(out, "popped %s from %s (drained in %s pass(es)); stack now: %s\n",
+            str(reply, "popped").c_str(), str(reply, "stream").c_str(),
+            str(reply, "drain_passes").c_str(), join(arr(reply, "modules"), " > ").c_str());
+  else if (cmd == "link")
+    fprintf(out, "linked %s under %s%s\n", str(reply, "lower").c_str(), str(reply, "mux").c_str(),
+            str(reply, "persistent") == "yes" ? " (persistent)" : " (temporary)");
+  else if (cmd == "unlink")
+    fprintf(out, "unlinked %s from %s\n", str(reply, "lower").c_str(), str(reply, "mux").c_str());
+  else if (cmd == "load")
+    fprintf(out, "loaded %s\n", str(reply, "loaded").c_str());
+}
+
+}  // namespace strctl

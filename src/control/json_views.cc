@@ -1,0 +1,75 @@
+// JSON views of streams, counters and ports (field names are the
+// protocol: strctl and scripts read them; docs/daemon.md lists them).
+#include "control/json_views.h"
+
+namespace strdp::control {
+
+using nlohmann::json;
+
+json to_json(const daemon::StreamInfo &s) {
+  json lanes = json::array();
+  for (const auto &l : s.lanes) {
+    json j = {{"lane", l.index}, {"lcore", l.lcore}, {"socket", l.socket}};
+    if (l.muxid > 0) j["muxid"] = l.muxid;
+    lanes.push_back(std::move(j));
+  }
+  json j = {{"name", s.name},   {"driver", s.driver},   {"lanes", std::move(lanes)},
+            {"modules", s.modules}, {"lowers", s.lowers}};
+  j["port"] = s.port.empty() ? json(nullptr) : json(s.port);
+  if (s.linked_under.empty())
+    j["linked_under"] = nullptr;
+  else
+    j["linked_under"] = {{"mux", s.linked_under}, {"persistent", s.persistent}};
+  return j;
+}
+
+json to_json(const daemon::StreamStats &s) {
+  json queues = json::array();
+  for (size_t i = 0; i < s.queues.size(); ++i) {
+    const daemon::QueueCounters &q = s.queues[i];
+    json drops = json::object();
+    for (int r = 0; r < STRDP_DROP_REASONS; ++r)
+      drops[strdp_drop_reason_name(static_cast<strdp_drop_reason>(r))] = q.st.drops[r];
+    queues.push_back({{"position", i},
+                      {"name", q.name},
+                      {"depth", q.depth},
+                      {"side", q.write_side ? "write" : "read"},
+                      {"put_calls", q.st.put_calls},
+                      {"srv_calls", q.st.srv_calls},
+                      {"queued_msgs", q.st.queued_msgs},
+                      {"queued_bytes", q.st.queued_bytes},
+                      {"flow_blocked", q.st.flow_blocked},
+                      {"drops", std::move(drops)}});
+  }
+  json j = {{"name", s.name}, {"driver", s.driver}, {"lanes", s.lanes},
+            {"queues", std::move(queues)}};
+  if (s.pmd) {
+    const daemon::PmdCounters &p = *s.pmd;
+    j["pmd"] = {{"rx_frames", p.rx_frames},   {"rx_bytes", p.rx_bytes},
+                {"rx_filtered", p.rx_filtered}, {"rx_paused", p.rx_paused},
+                {"tx_frames", p.tx_frames},   {"tx_bytes", p.tx_bytes},
+                {"tx_invalid", p.tx_invalid}, {"rx_nomem", p.rx_nomem}};
+  }
+  return j;
+}
+
+json to_json(const daemon::PortInfo &p) {
+  return {{"name", p.name},
+          {"device", p.device},
+          {"port_id", p.id},
+          {"queues", p.queues},
+          {"socket", p.socket},
+          {"mac", p.mac},
+          {"link", {{"up", p.link_up}, {"speed_mbps", p.speed_mbps}}},
+          {"stats",
+           {{"ipackets", p.ipackets},
+            {"opackets", p.opackets},
+            {"ibytes", p.ibytes},
+            {"obytes", p.obytes},
+            {"imissed", p.imissed},
+            {"ierrors", p.ierrors},
+            {"oerrors", p.oerrors},
+            {"rx_nombuf", p.rx_nombuf}}}};
+}
+
+}  // namespace strdp::control
