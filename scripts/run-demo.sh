@@ -1,8 +1,15 @@
 #!/usr/bin/env bash
-# Builds strdp and runs the demo (build/apps/demo/strdp-demo) on a
-# net_ring virtual port: no NIC needed.
+# Installs what is missing, builds strdp, and runs the dataplane daemon
+# (streamsd) on its default configuration, config/default.toml: two DPDK
+# null ports cross-connected through the xconn multiplexor, a passmod on
+# each, one poll-mode lcore. No NIC needed.
 #
-#   sudo ./scripts/run-demo.sh [more EAL args] [-- demo args]
+#   sudo ./scripts/run-demo.sh [CONFIG]
+#
+# It shows `strctl list`, `strctl stats` and `strctl ports` while traffic
+# flows, then stops the daemon with SIGTERM (graceful stop, leak check).
+# STRDP_RUN_SECONDS (default 4) is how long it runs before that; 0 runs
+# until Ctrl-C.
 #
 # Hugepages: reserves STRDP_HUGEPAGES (default 256) 2 MiB pages and mounts
 # hugetlbfs when needed; when that is not possible (not root, a container)
@@ -12,7 +19,8 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 BUILD=${STRDP_BUILD_DIR:-build}
-DEMO=apps/demo/strdp-demo
+CONFIG=${1:-config/default.toml}
+SECONDS_TO_RUN=${STRDP_RUN_SECONDS:-4}
 WANT_PAGES=${STRDP_HUGEPAGES:-256}
 HP=/sys/kernel/mm/hugepages/hugepages-2048kB
 
@@ -27,16 +35,9 @@ if [[ ! -f $BUILD/build.ninja ]]; then
 	meson setup "$BUILD" >/dev/null ||
 		die "meson setup $BUILD failed (see $BUILD/meson-logs/meson-log.txt)"
 fi
-# Build only the demo when the build knows it (faster than everything).
-# (No pipe into grep -q: under pipefail, ninja's SIGPIPE would count.)
-targets=$(ninja -C "$BUILD" -t targets all 2>/dev/null || true)
-if grep -q "^$DEMO:" <<<"$targets"; then
-	ninja -C "$BUILD" "$DEMO" || die "building $DEMO failed"
-else
-	ninja -C "$BUILD" || die "the build failed"
-	die "$BUILD/$DEMO is not built yet: apps/demo defines no strdp-demo program"
-fi
-[[ -x $BUILD/$DEMO ]] || die "$BUILD/$DEMO is missing after the build"
+ninja -C "$BUILD" apps/streamsd/streamsd apps/strctl/strctl || die "the build failed"
+STREAMSD=$BUILD/apps/streamsd/streamsd
+STRCTL=$BUILD/apps/strctl/strctl
 
 # --- hugepages ----------------------------------------------------------
 
@@ -82,6 +83,32 @@ fi
 
 # --- run ----------------------------------------------------------------
 
-EAL=(-l 0 --no-pci --vdev=net_ring0 --file-prefix=strdp-demo "${MEM[@]}")
-say "$BUILD/$DEMO ${EAL[*]} $*"
-exec "$BUILD/$DEMO" "${EAL[@]}" "$@"
+"$STREAMSD" --check -c "$CONFIG" || die "$CONFIG does not check out"
+# The default configuration's [eal] args say --no-huge; with hugepages the
+# same devices and lcores are given on the command line instead.
+EAL=(-l 0-1 --no-pci --vdev=net_null0 --vdev=net_null1 --file-prefix=strdp-run "${MEM[@]}")
+SOCK=$(awk -F'"' '/^socket *=/ {print $2; exit}' "$CONFIG")
+say "$STREAMSD ${EAL[*]} -- -c $CONFIG"
+"$STREAMSD" "${EAL[@]}" -- -c "$CONFIG" &
+PID=$!
+trap 'kill -TERM $PID 2>/dev/null || true' INT TERM
+for _ in $(seq 100); do
+	[[ -S ${SOCK:-/nonexistent} ]] && "$STRCTL" --socket "$SOCK" list >/dev/null 2>&1 && break
+	kill -0 $PID 2>/dev/null || die "streamsd exited during start-up (see above)"
+	sleep 0.1
+done
+if ((SECONDS_TO_RUN == 0)); then
+	wait $PID
+	exit $?
+fi
+sleep 1
+for cmd in list stats ports; do
+	say "strctl $cmd"
+	"$STRCTL" --socket "$SOCK" $cmd
+done
+sleep "$SECONDS_TO_RUN"
+say "strctl ports (after ${SECONDS_TO_RUN}s more)"
+"$STRCTL" --socket "$SOCK" ports
+say "stopping streamsd (SIGTERM)"
+kill -TERM $PID
+wait $PID
