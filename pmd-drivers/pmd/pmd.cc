@@ -120,11 +120,16 @@ int pmd_wput(queue_t *q, mblk_t *mp) {
   }
 }
 
-// A burst from above (raw frames, on the forwarding path): each message as
-// the put procedure takes it, then one hand-over to the NIC.
+// A burst from above (raw frames, on the forwarding path): the plain
+// frames straight into the tx buffer, anything else as the put procedure
+// takes it, then one hand-over to the NIC.
 void pmd_wputb(queue_t *q, mblk_t **mps, unsigned n) {
-  for (unsigned i = 0; i < n; ++i) pmd_wput(q, mps[i]);
   auto *ps = static_cast<PmdStream *>(q->q_ptr);
+  unsigned i = 0;
+  // Nothing waits on the queue, so the frames may overtake nothing.
+  if (ps->raw && ps->lane != nullptr && q->q_first == nullptr) [[likely]]
+    i = tx_raw_burst(ps, mps, n);
+  for (; i < n; ++i) pmd_wput(q, mps[i]);
   if (ps->lane != nullptr) lane_flush(ps->lane);
 }
 

@@ -94,6 +94,34 @@ bool tx_raw(PmdStream *ps, mblk_t *mp) {
   return true;
 }
 
+unsigned tx_raw_burst(PmdStream *ps, mblk_t **mps, unsigned n) {
+  Lane *l = ps->lane;
+  TxBuffer &b = l->tx;
+  const size_t max = size_t{ps->mtu} + kEtherHdr + RTE_VLAN_HLEN;
+  unsigned i = 0;
+  for (; i < n; ++i) {
+    mblk_t *mp = mps[i];
+    if (mp->b_datap->db_type != M_DATA || mp->b_cont != nullptr) [[unlikely]]
+      break;
+    auto len = static_cast<size_t>(MBLKL(mp));
+    if (len < kEtherHdr || len > max) [[unlikely]]
+      break;
+    if (b.n == kBurst) [[unlikely]] {
+      lane_flush(l);
+      if (b.n == kBurst) break;
+    }
+    rte_mbuf *m = strdp_msg_to_mbuf(mp);
+    if (m == nullptr) [[unlikely]] {  // freed by the conversion
+      bump(l->st.tx_invalid, 1);
+      continue;
+    }
+    b.m[b.n] = m;
+    b.len[b.n] = static_cast<uint32_t>(len);
+    ++b.n;
+  }
+  return i;
+}
+
 // Write service: what waited for room, in order. A message that still
 // finds the buffer full goes back (putbq, which does not re-enable us:
 // the poller does, when the NIC took some).

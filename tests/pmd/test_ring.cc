@@ -220,6 +220,48 @@ TEST_F(PmdRing, RawModeRoundTripOfWholeFramesUnfiltered) {
   EXPECT_EQ(g.prim(), t_uscalar_t{DL_INFO_ACK});
 }
 
+// A burst put from above (the forwarding path: xconn, burst modules)
+// takes plain frames straight into the tx buffer and hands anything else
+// to the put procedure, keeping the order: here a two-block frame, a frame
+// too short to be Ethernet (freed, counted) and more frames than one tx
+// burst holds.
+TEST_F(PmdRing, BurstFromAboveKeepsOrderAndSendsOddMessagesTheSlowWay) {
+  strdp_stream_t *sp = open_pmd();
+  attach(sp, ppa());
+  raw_mode(sp);
+  auto msg = [](const Bytes &b) {
+    mblk_t *mp = allocb(b.size(), BPRI_MED);
+    std::memcpy(mp->b_wptr, b.data(), b.size());
+    mp->b_wptr += b.size();
+    return mp;
+  };
+  std::vector<Bytes> want;
+  std::vector<mblk_t *> burst;
+  for (int i = 0; i < 40; ++i) {
+    Bytes f = frame(kBcast, kOther, 0x0800, "frame " + std::to_string(i));
+    if (i == 3) {  // two blocks: header, then payload
+      mblk_t *hd = msg(Bytes(f.begin(), f.begin() + 14));
+      hd->b_cont = msg(Bytes(f.begin() + 14, f.end()));
+      burst.push_back(hd);
+    } else if (i == 7) {  // 10 bytes: not a frame
+      burst.push_back(msg(Bytes(f.begin(), f.begin() + 10)));
+      continue;
+    } else {
+      burst.push_back(msg(f));
+    }
+    want.push_back(f);
+  }
+  uint64_t invalid0 = stats(port()).tx_invalid;
+  putnext_burst(strdp_stream_wq(sp), burst.data(), static_cast<unsigned>(burst.size()));
+  for (const Bytes &f : want) {
+    Got g;
+    ASSERT_TRUE(recv(sp, &g)) << "frame " << (&f - want.data());
+    EXPECT_EQ(g.data, f);
+  }
+  EXPECT_EQ(stats(port()).tx_invalid, invalid0 + 1);
+  expect_nothing(sp);
+}
+
 TEST_F(PmdRing, UnbindFlushesWhatTheBindingDeliveredAndStopsDelivery) {
   strdp_stream_t *sp = bound();
   for (int i = 0; i < 5; ++i) ASSERT_EQ(unitdata(sp, kMe, kSap, "stale"), 0);
