@@ -128,6 +128,9 @@ class Dataplane {
   struct Link;
 
   Stream *find(const std::string &name);
+  // The running stream whose module stack may change (push, pop): not
+  // linked under a mux, whose queues its head now is. Caller holds mu_.
+  Status stack_of(const std::string &name, Stream **out);
   Status start_locked(const config::Config &cfg);
   Status open_stream(const config::StreamSpec &spec);
   Status link_locked(Stream &mux, Stream &lower, bool persistent);

@@ -24,15 +24,22 @@ Status no_answer(unsigned lcore) {
 
 }  // namespace
 
+Status Dataplane::stack_of(const std::string &name, Stream **out) {
+  if (!running_) return not_running();
+  Stream *s = find(name);
+  if (s == nullptr) return no_stream(name);
+  if (!s->linked_under.empty())
+    return Status::fail(EINVAL, "stream " + name + " is linked under " + s->linked_under +
+                                    ": its head is the mux's; unlink it first");
+  *out = s;
+  return {};
+}
+
 Status Dataplane::push(const std::string &stream, const std::string &module,
                        const std::string &args) {
   std::lock_guard lock(mu_);
-  if (!running_) return not_running();
-  Stream *s = find(stream);
-  if (s == nullptr) return no_stream(stream);
-  if (!s->linked_under.empty())
-    return Status::fail(EINVAL, "stream " + stream + " is linked under " + s->linked_under +
-                                    ": its head is the mux's; unlink it first");
+  Stream *s = nullptr;
+  if (Status st = stack_of(stream, &s); !st.ok()) return st;
   for (size_t k = 0; k < s->lanes.size(); ++k) {
     Lane &l = s->lanes[k];
     int err = 0;
@@ -59,12 +66,8 @@ Status Dataplane::push(const std::string &stream, const std::string &module,
 Status Dataplane::pop(const std::string &stream, std::string *popped, unsigned *drain_passes) {
   if (drain_passes != nullptr) *drain_passes = 0;
   std::lock_guard lock(mu_);
-  if (!running_) return not_running();
-  Stream *s = find(stream);
-  if (s == nullptr) return no_stream(stream);
-  if (!s->linked_under.empty())
-    return Status::fail(EINVAL, "stream " + stream + " is linked under " + s->linked_under +
-                                    ": its head is the mux's; unlink it first");
+  Stream *s = nullptr;
+  if (Status st = stack_of(stream, &s); !st.ok()) return st;
   for (size_t k = 0; k < s->lanes.size(); ++k) {
     Lane &l = s->lanes[k];
     int err = 0;
