@@ -37,12 +37,15 @@ work=$(mktemp -d /tmp/strdp-fwd.XXXXXX)
 cleanup() {
 	[[ -n ${pid:-} ]] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
 	rm -rf "$work"
+	# EAL leaves its hugepage files behind (no --huge-unlink here, to keep
+	# the conditions of the published figures).
+	rm -f /dev/hugepages/fwdb-*"$$"map_* 2>/dev/null || true
 }
 trap cleanup EXIT
 
 # Hugepages when the machine has them reserved, else --no-huge.
 mem=(--no-huge -m 1024)
-if [[ $(awk '/HugePages_Free/ {print $2}' /proc/meminfo) -ge 256 ]]; then mem=(-m 1024); fi
+if [[ $(awk '/HugePages_Free/ {print $2}' /proc/meminfo) -ge 512 ]]; then mem=(-m 1024); fi
 eal=(-l 0-1 "${mem[@]}" --no-pci --vdev=net_null0 --vdev=net_null1 --log-level='*:error')
 
 median() { sort -n | awk '{a[NR]=$1} END {if (NR==0) print 0; else if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
