@@ -170,10 +170,9 @@ void lane_put(Lane *l, mblk_t *frame, uint32_t len);
 // Raw M_DATA frame: consumed (queued for the NIC or counted and freed), or
 // false with mp untouched when the buffer is full.
 bool tx_raw(PmdStream *ps, mblk_t *mp);
-// The forwarding path: takes the leading run of plain frames of a burst
-// (one M_DATA block of a valid length each) straight into the buffer,
-// flushing it to the NIC as it fills; stops at the first message that
-// needs the general path, or when the NIC takes nothing. Returns how
+// The forwarding path: takes the leading run of M_DATA frames of a burst
+// as tx_raw() does, flushing the buffer to the NIC as it fills; stops at
+// the first other message, or when the NIC takes nothing. Returns how
 // many it consumed.
 unsigned tx_raw_burst(PmdStream *ps, mblk_t **mps, unsigned n);
 // A chain the NIC cannot take in pieces, made one block (copy); consumes

@@ -62,7 +62,9 @@ mblk_t *tx_linearize(mblk_t *frame) {
 // The raw-mode fast path: one message is one whole frame. The only
 // per-frame checks are the ones a NIC needs: at least an Ethernet header,
 // at most MTU + header + one VLAN tag, data blocks only.
-bool tx_raw(PmdStream *ps, mblk_t *mp) {
+namespace {
+// tx_raw()'s body, inlined into the per-message and the burst paths.
+[[gnu::always_inline]] inline bool tx_raw_inline(PmdStream *ps, mblk_t *mp) {
   Lane *l = ps->lane;
   if (!lane_room(l)) return false;
   size_t len;
@@ -93,32 +95,15 @@ bool tx_raw(PmdStream *ps, mblk_t *mp) {
   lane_put(l, mp, static_cast<uint32_t>(len));
   return true;
 }
+}  // namespace
 
+bool tx_raw(PmdStream *ps, mblk_t *mp) { return tx_raw_inline(ps, mp); }
+
+// One pass over the burst with no call per frame; the checks are the put
+// procedure's own (tx_raw_inline).
 unsigned tx_raw_burst(PmdStream *ps, mblk_t **mps, unsigned n) {
-  Lane *l = ps->lane;
-  TxBuffer &b = l->tx;
-  const size_t max = size_t{ps->mtu} + kEtherHdr + RTE_VLAN_HLEN;
   unsigned i = 0;
-  for (; i < n; ++i) {
-    mblk_t *mp = mps[i];
-    if (mp->b_datap->db_type != M_DATA || mp->b_cont != nullptr) [[unlikely]]
-      break;
-    auto len = static_cast<size_t>(MBLKL(mp));
-    if (len < kEtherHdr || len > max) [[unlikely]]
-      break;
-    if (b.n == kBurst) [[unlikely]] {
-      lane_flush(l);
-      if (b.n == kBurst) break;
-    }
-    rte_mbuf *m = strdp_msg_to_mbuf(mp);
-    if (m == nullptr) [[unlikely]] {  // freed by the conversion
-      bump(l->st.tx_invalid, 1);
-      continue;
-    }
-    b.m[b.n] = m;
-    b.len[b.n] = static_cast<uint32_t>(len);
-    ++b.n;
-  }
+  while (i < n && mps[i]->b_datap->db_type == M_DATA && tx_raw_inline(ps, mps[i])) ++i;
   return i;
 }
 
