@@ -25,6 +25,7 @@
 
 #include <cstring>
 
+#include "msg/mbuf_fast.h"
 #include "pmd_impl.h"
 
 namespace strdp::pmd {
@@ -35,24 +36,19 @@ inline bool is_broadcast(const uint8_t *a) {
   return std::memcmp(a, kAll, kEtherAddr) == 0;
 }
 
-// Frames whose pool has no room for a message header come back NULL from
-// the import (only a PMD handing out foreign buffers does that): close the
-// gaps, count the rest.
-inline unsigned compact(mblk_t **msgs, const uint32_t *lens, unsigned n, uint64_t *bytes) {
+// The burst becomes messages in place and goes up whole. A frame whose
+// pool has no room for a message header comes back NULL from the import
+// (only a PMD handing out foreign buffers does that): it is left out and
+// counted.
+void rx_raw(PmdStream *ps, rte_mbuf **pkts, unsigned n) {
+  mblk_t *msgs[kBurst];
   unsigned k = 0;
-  uint64_t b = 0;
-  for (unsigned i = 0; i < n; ++i) {
-    msgs[k] = msgs[i];
-    b += msgs[i] != nullptr ? lens[i] : 0;
-    k += msgs[i] != nullptr;
-  }
-  *bytes = b;
-  return k;
-}
-
-void rx_raw(PmdStream *ps, mblk_t **msgs, const uint32_t *lens, unsigned n) {
-  uint64_t bytes;
-  unsigned k = compact(msgs, lens, n, &bytes);
+  uint64_t bytes = 0;
+  msg::import_burst(pkts, n, [&](unsigned i, mblk_t *mp) {
+    msgs[k] = mp;
+    k += mp != nullptr;
+    bytes += mp != nullptr ? pkts[i]->pkt_len : 0;  // alive: mp is its view
+  });
   LaneStats &st = ps->lane->st;
   bump(st.rx_frames, k);
   bump(st.rx_bytes, bytes);
@@ -94,7 +90,12 @@ mblk_t *unitdata_ind(const uint8_t *h, bool group) {
   return ind;
 }
 
-void rx_dlpi(PmdStream *ps, mblk_t **msgs, const uint32_t *lens, unsigned n) {
+void rx_dlpi(PmdStream *ps, rte_mbuf **pkts, unsigned n) {
+  // Lengths first: a buffer the import cannot use is freed by it.
+  uint32_t lens[kBurst];
+  for (unsigned i = 0; i < n; ++i) lens[i] = pkts[i]->pkt_len;
+  mblk_t *msgs[kBurst];
+  strdp_msg_from_mbufs(pkts, msgs, n);
   mblk_t *up[kBurst];
   unsigned k = 0, filtered = 0, nomem = 0;
   uint64_t bytes = 0;
@@ -175,17 +176,12 @@ unsigned pmd_poll(void *arg) {
   rte_mbuf *pkts[kBurst];
   uint16_t n = rte_eth_rx_burst(ps->port_id, ps->queue_id, pkts, kBurst);
   if (n == 0) return work;
-  // Lengths first: a buffer the import cannot use is freed by it.
-  uint32_t lens[kBurst];
-  for (uint16_t i = 0; i < n; ++i) lens[i] = pkts[i]->pkt_len;
-  mblk_t *msgs[kBurst];
-  strdp_msg_from_mbufs(pkts, msgs, n);
   // Nothing of ps or l is touched after the burst went up: a module above
   // may answer at once, even with DL_DETACH_REQ.
   if (ps->raw) [[likely]]
-    rx_raw(ps, msgs, lens, n);
+    rx_raw(ps, pkts, n);
   else
-    rx_dlpi(ps, msgs, lens, n);
+    rx_dlpi(ps, pkts, n);
   return work + n;
 }
 

@@ -13,8 +13,10 @@
 #include <strdp/mbuf.h>
 #include <strdp/strsun.h>
 
+#include <algorithm>
 #include <cstring>
 
+#include "msg/mbuf_fast.h"
 #include "pmd_impl.h"
 
 namespace strdp::pmd {
@@ -99,11 +101,35 @@ namespace {
 
 bool tx_raw(PmdStream *ps, mblk_t *mp) { return tx_raw_inline(ps, mp); }
 
-// One pass over the burst with no call per frame; the checks are the put
-// procedure's own (tx_raw_inline).
+// One pass over the burst, a buffer's room at a time. The usual frame (one
+// M_DATA block inside its mbuf, of a length the NIC takes) goes into the
+// buffer with the export inlined; any other data frame takes the put
+// procedure's path (tx_raw_inline), with the same checks. The first
+// message of another type ends the pass: the caller puts the rest one by
+// one, in order.
 unsigned tx_raw_burst(PmdStream *ps, mblk_t **mps, unsigned n) {
+  Lane *l = ps->lane;
+  TxBuffer &b = l->tx;
+  const size_t max = size_t{ps->mtu} + kEtherHdr + RTE_VLAN_HLEN;
   unsigned i = 0;
-  while (i < n && mps[i]->b_datap->db_type == M_DATA && tx_raw_inline(ps, mps[i])) ++i;
+  while (i < n) {
+    if (b.n == kBurst && (lane_flush(l), b.n == kBurst)) break;  // NIC full
+    unsigned end = std::min(n, i + (kBurst - b.n));
+    for (; i < end; ++i) {
+      mblk_t *mp = mps[i];
+      if (mp->b_datap->db_type != M_DATA) [[unlikely]]
+        return i;
+      auto len = static_cast<size_t>(MBLKL(mp));
+      rte_mbuf *m = len >= kEtherHdr && len <= max ? msg::export_plain(mp) : nullptr;
+      if (m != nullptr) [[likely]] {
+        b.m[b.n] = m;
+        b.len[b.n] = static_cast<uint32_t>(len);
+        ++b.n;
+      } else {
+        tx_raw_inline(ps, mp);  // there is room: it takes or frees mp
+      }
+    }
+  }
   return i;
 }
 

@@ -16,6 +16,7 @@
 
 #include "msg/ext_buf.h"
 #include "msg/mblk_impl.h"
+#include "msg/mbuf_fast.h"
 
 namespace strdp::msg {
 
@@ -88,15 +89,6 @@ inline bool priv_fits(rte_mbuf *m) {
   return head;
 }
 
-inline mblk_t *import(rte_mbuf *m) {
-  if (unlikely(m->nb_segs != 1)) return import_chain(m);
-  if (unlikely(!priv_fits(m))) {
-    rte_pktmbuf_free(m);
-    return nullptr;
-  }
-  return import_seg(m);
-}
-
 // A block in the split state cannot be handed to DPDK (a PMD's free would
 // not detach its external buffer): swap it for a plain dup. Returns the
 // replacement, linked where bp was, or nullptr (bp untouched).
@@ -134,28 +126,24 @@ inline mblk_t *import(rte_mbuf *m) {
 
 }  // namespace
 
+mblk_t *import_any(rte_mbuf *m) {
+  if (unlikely(m->nb_segs != 1)) return import_chain(m);
+  if (unlikely(!priv_fits(m))) {
+    rte_pktmbuf_free(m);
+    return nullptr;
+  }
+  return import_seg(m);
+}
+
 }  // namespace strdp::msg
 
 extern "C" mblk_t *strdp_msg_from_mbuf(struct rte_mbuf *m) {
-  return m == nullptr ? nullptr : strdp::msg::import(m);
+  return m == nullptr ? nullptr : strdp::msg::import_any(m);
 }
 
 extern "C" void strdp_msg_from_mbufs(struct rte_mbuf **in, mblk_t **out,
                                      unsigned int n) {
-  // The private area is two lines this loop writes; asking for them a few
-  // packets ahead hides the miss behind the work on the current ones.
-  constexpr unsigned kAhead = 4;
-  for (unsigned i = 0; i < n && i < kAhead; i++) {
-    rte_prefetch0(strdp_mbuf_to_mblk(in[i]));
-    rte_prefetch0(&strdp::msg::priv_of(in[i])->dblk);
-  }
-  for (unsigned i = 0; i < n; i++) {
-    if (i + kAhead < n) {
-      rte_prefetch0(strdp_mbuf_to_mblk(in[i + kAhead]));
-      rte_prefetch0(&strdp::msg::priv_of(in[i + kAhead])->dblk);
-    }
-    out[i] = strdp::msg::import(in[i]);
-  }
+  strdp::msg::import_burst(in, n, [out](unsigned i, mblk_t *mp) { out[i] = mp; });
 }
 
 namespace strdp::msg {
@@ -221,25 +209,10 @@ fail:
 }  // namespace
 }  // namespace strdp::msg
 
-// One block, pointers inside the mbuf's 16-bit window, no split state:
-// the usual packet, handled without the chain walk (a leaf function).
+// The usual packet (mbuf_fast.h) without the chain walk.
 extern "C" struct rte_mbuf *strdp_msg_to_mbuf(mblk_t *mp) {
-  using namespace strdp::msg;
   if (mp == nullptr) return nullptr;
-  rte_mbuf *m = mbuf_of(mp);
-  if (likely(mp->b_cont == nullptr && !is_split(m))) {
-    auto len = static_cast<size_t>(mp->b_wptr - mp->b_rptr);
-    auto off = static_cast<uintptr_t>(
-        mp->b_rptr - static_cast<unsigned char *>(m->buf_addr));
-    if (likely(off <= UINT16_MAX && len <= UINT16_MAX &&
-               off + len <= m->buf_len)) {
-      m->data_off = static_cast<uint16_t>(off);
-      m->data_len = static_cast<uint16_t>(len);
-      m->pkt_len = static_cast<uint32_t>(len);
-      m->nb_segs = 1;
-      m->next = nullptr;
-      return m;
-    }
-  }
-  return export_chain(mp);
+  if (rte_mbuf *m = strdp::msg::export_plain(mp)) [[likely]]
+    return m;
+  return strdp::msg::export_chain(mp);
 }
