@@ -63,6 +63,18 @@ void strdp_msg_from_mbufs(struct rte_mbuf **in, mblk_t **out, unsigned int n);
  * hold (UINT16_MAX) or a block longer than UINT16_MAX bytes. */
 struct rte_mbuf *strdp_msg_to_mbuf(mblk_t *mp);
 
+/* A frame of a frame burst (putnext_frames, stream.h) is its received
+ * mbuf chain, untouched: these only change the pointer's type. */
+static inline strdp_frame_t *strdp_mbuf_frame(struct rte_mbuf *m)
+{
+	return (strdp_frame_t *)m;
+}
+
+static inline struct rte_mbuf *strdp_frame_mbuf(strdp_frame_t *f)
+{
+	return (struct rte_mbuf *)f;
+}
+
 #ifdef __cplusplus
 }
 #endif

@@ -205,6 +205,17 @@ typedef int (*strdp_closep_t)(struct queue *, int, cred_t *);
  * calls of qi_putp would. A qinit without it is called per message.
  */
 typedef void (*strdp_putbp_t)(struct queue *, struct msgb **, unsigned int);
+/*
+ * Frame burst put (strdp extension): receives n >= 1 received frames, in
+ * arrival order, that are not messages yet (see putnext_frames()). Each is
+ * one whole frame, which as a message would be a single M_DATA message of
+ * band 0. It disposes of every one of them exactly as qi_putbp would of
+ * their messages: passes them on (putnext_frames), or makes them messages
+ * (strdp_frames_to_msgs) and then does what it likes.
+ */
+struct strdp_frame;
+typedef struct strdp_frame strdp_frame_t;
+typedef void (*strdp_putfp_t)(struct queue *, strdp_frame_t **, unsigned int);
 
 struct qinit {
 	strdp_putp_t   qi_putp;   /* put procedure */
@@ -220,6 +231,7 @@ struct qinit {
 	void          *qi_infop;      /* unused: Solaris layout */
 	int            qi_struiot;    /* unused: Solaris layout */
 	strdp_putbp_t  qi_putbp;      /* strdp: optional burst put */
+	strdp_putfp_t  qi_putfp;      /* strdp: optional frame burst put */
 };
 
 struct streamtab {
@@ -481,6 +493,30 @@ int strqset(queue_t *q, qfields_t what, unsigned char pri, intptr_t val);
  */
 void putnext_burst(queue_t *q, mblk_t **mps, unsigned int n);
 void put_burst(queue_t *q, mblk_t **mps, unsigned int n);
+
+/*
+ * Frame bursts (strdp extension): the forwarding fast path. A driver that
+ * receives frames into DPDK mbufs (pmd, in raw mode) hands a burst up as
+ * frames, with no message header written. The frames travel on, still
+ * unwritten, from queue to queue as long as each next queue has a
+ * qi_putfp (a multiplexor that patches them through, a pass-through
+ * module, the transmit side of a pmd stream): where none reads a
+ * message, none is made. The first queue without one gets them as
+ * messages (strdp_frames_to_msgs), through its qi_putbp or qi_putp. So a
+ * stack of classic modules sees exactly the messages it always did, and
+ * put counts, ordering, flow control and the "procedures off" rule are
+ * those of putnext_burst(). A frame is never a message and a frame at
+ * once: strdp_frames_to_msgs() ends its life as a frame.
+ *
+ * putnext_frames() hands n frames to q->q_next. strdp_frames_to_msgs()
+ * makes frames[0..n) messages, in order, into mps (which may alias
+ * frames) and returns how many it made: a frame in a buffer with no room
+ * for a message header (an mbuf pool not made for strdp) is freed and
+ * left out.
+ */
+void putnext_frames(queue_t *q, strdp_frame_t **frames, unsigned int n);
+unsigned int strdp_frames_to_msgs(strdp_frame_t **frames, mblk_t **mps,
+                                  unsigned int n);
 
 /* ------------------------------------------------------------------------
  * Plumbing

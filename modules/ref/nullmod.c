@@ -10,7 +10,8 @@
  * It also offers the strdp burst put (qi_putbp): a burst of n messages is
  * handed on with one putnext_burst() call, which is what the module-chain
  * benchmarks measure. Burst and single paths behave alike, message for
- * message.
+ * message. Frame bursts (qi_putfp) go on as frames the same way: a module
+ * that reads nothing need not have them made messages.
  *
  * M_FLUSH: the canonical module rule is "flush your queue on the side the
  * message names, then pass it on". nullmod never queues, so its queues are
@@ -39,6 +40,7 @@ static int nullmod_open(queue_t *, dev_t *, int, int, cred_t *);
 static int nullmod_close(queue_t *, int, cred_t *);
 static int nullmod_put(queue_t *, mblk_t *);
 static void nullmod_putb(queue_t *, mblk_t **, unsigned int);
+static void nullmod_putf(queue_t *, strdp_frame_t **, unsigned int);
 
 /*
  * One put procedure serves both sides: it only passes messages on, and
@@ -51,6 +53,7 @@ static struct qinit nullmod_rinit = {
 	.qi_qclose = nullmod_close,
 	.qi_minfo = &nullmod_minfo,
 	.qi_putbp = nullmod_putb,
+	.qi_putfp = nullmod_putf,
 };
 
 static struct qinit nullmod_winit = {
@@ -58,6 +61,7 @@ static struct qinit nullmod_winit = {
 	.qi_srvp = NULL,
 	.qi_minfo = &nullmod_minfo,
 	.qi_putbp = nullmod_putb,
+	.qi_putfp = nullmod_putf,
 };
 
 static struct streamtab nullmod_info = {
@@ -130,6 +134,13 @@ static void
 nullmod_putb(queue_t *q, mblk_t **mps, unsigned int n)
 {
 	putnext_burst(q, mps, n);
+}
+
+/* Frame burst put (strdp): frames go on as frames, unread. */
+static void
+nullmod_putf(queue_t *q, strdp_frame_t **f, unsigned int n)
+{
+	putnext_frames(q, f, n);
 }
 
 STRDP_MODULE_REGISTER(nullmod_fsw)

@@ -88,6 +88,7 @@ static struct qinit xconn_lrinit = {
 	.qi_srvp = xconn_lrsrv,
 	.qi_minfo = &xconn_lminfo,
 	.qi_putbp = xconn_lrputb,
+	.qi_putfp = xconn_lrputf,
 };
 static struct qinit xconn_lwinit = {
 	xconn_lwput, xconn_lwsrv, NULL, NULL, NULL, &xconn_lminfo, NULL

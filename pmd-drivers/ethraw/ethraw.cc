@@ -51,7 +51,7 @@ int eth_open(queue_t *q, dev_t *, int, int sflag, cred_t *cr) {
 module_info eth_minfo = {0x4554, const_cast<char *>("ethraw"), 0, INFPSZ, 64 * 1024, 16 * 1024};
 qinit eth_rinit = {pmd::pmd_rput, nullptr, eth_open, pmd::pmd_close, nullptr, &eth_minfo, nullptr};
 qinit eth_winit = {pmd::pmd_wput, pmd::pmd_wsrv, nullptr, nullptr, nullptr, &eth_minfo, nullptr,
-                   nullptr, nullptr, 0, pmd::pmd_wputb};
+                   nullptr, nullptr, 0, pmd::pmd_wputb, pmd::pmd_wputf};
 streamtab eth_info = {&eth_rinit, &eth_winit, nullptr, nullptr};
 
 }  // namespace

@@ -49,6 +49,7 @@ void detach_lane(PmdStream *ps, bool flush_wq) {
   for (uint16_t i = 0; i < l->tx.n; ++i) rte_pktmbuf_free(l->tx.m[i]);
   bump(l->st.tx_invalid, l->tx.n);
   l->tx.n = 0;
+  l->tx.bytes = 0;
   if (flush_wq) flushq(WR(ps->rq), FLUSHDATA);
   if (ps->promisc_phys) promisc_put(ps->port);
   ps->promisc_phys = ps->promisc_sap = ps->promisc_multi = false;

@@ -90,7 +90,7 @@ int pmd_open(queue_t *q, dev_t *devp, int, int sflag, cred_t *cr) {
 module_info pmd_minfo = {0x504d, const_cast<char *>("pmd"), 0, INFPSZ, 64 * 1024, 16 * 1024};
 qinit pmd_rinit = {pmd_rput, nullptr, pmd_open, pmd_close, nullptr, &pmd_minfo, nullptr};
 qinit pmd_winit = {pmd_wput, pmd_wsrv, nullptr, nullptr, nullptr, &pmd_minfo, nullptr,
-                   nullptr, nullptr, 0, pmd_wputb};
+                   nullptr, nullptr, 0, pmd_wputb, pmd_wputf};
 streamtab pmd_info = {&pmd_rinit, &pmd_winit, nullptr, nullptr};
 
 }  // namespace
@@ -130,6 +130,22 @@ void pmd_wputb(queue_t *q, mblk_t **mps, unsigned n) {
   if (ps->raw && ps->lane != nullptr && q->q_first == nullptr) [[likely]]
     i = tx_raw_burst(ps, mps, n);
   for (; i < n; ++i) pmd_wput(q, mps[i]);
+  if (ps->lane != nullptr) lane_flush(ps->lane);
+}
+
+// Frames from above (a cross-connect, a pass-through module): straight to
+// the NIC when the stream sends raw frames and nothing waits on the queue;
+// otherwise, and for what the NIC did not take, the message path.
+void pmd_wputf(queue_t *q, strdp_frame_t **f, unsigned n) {
+  auto *ps = static_cast<PmdStream *>(q->q_ptr);
+  unsigned i = 0;
+  if (ps->raw && ps->lane != nullptr && q->q_first == nullptr) [[likely]]
+    i = tx_frames(ps, f, n);
+  if (i < n) {
+    auto **mps = reinterpret_cast<mblk_t **>(f + i);
+    unsigned k = strdp_frames_to_msgs(f + i, mps, n - i);
+    for (unsigned j = 0; j < k; ++j) pmd_wput(q, mps[j]);
+  }
   if (ps->lane != nullptr) lane_flush(ps->lane);
 }
 

@@ -63,11 +63,11 @@ struct LaneStats {
 
 struct PmdStream;
 
-// Frames waiting for rte_eth_tx_burst, oldest first, with their lengths
-// (read after the NIC took a frame, the mbuf may already be free).
+// Frames waiting for rte_eth_tx_burst, oldest first, and their bytes (a
+// sum kept as they come: once the NIC took a frame, its mbuf may be free).
 struct TxBuffer {
   rte_mbuf *m[kBurst];
-  uint32_t len[kBurst];
+  uint64_t bytes = 0;  // of the n frames buffered
   uint16_t n = 0;
 };
 
@@ -175,12 +175,16 @@ bool tx_raw(PmdStream *ps, mblk_t *mp);
 // the first other message, or when the NIC takes nothing. Returns how
 // many it consumed.
 unsigned tx_raw_burst(PmdStream *ps, mblk_t **mps, unsigned n);
+// The same for frames (putnext_frames): those the NIC took or that were
+// counted and freed; the rest are still frames.
+unsigned tx_frames(PmdStream *ps, strdp_frame_t **f, unsigned n);
 // A chain the NIC cannot take in pieces, made one block (copy); consumes
 // frame, NULL when there is no memory.
 mblk_t *tx_linearize(mblk_t *frame);
 int pmd_wput(queue_t *q, mblk_t *mp);
 int pmd_wsrv(queue_t *q);
 void pmd_wputb(queue_t *q, mblk_t **mps, unsigned n);
+void pmd_wputf(queue_t *q, strdp_frame_t **f, unsigned n);
 
 // ---- rx.cc: the poller (rx burst, tx flush, link state)
 unsigned pmd_poll(void *arg);
@@ -188,7 +192,7 @@ unsigned pmd_poll(void *arg);
 bool notify_link(PmdStream *ps, int up);
 
 // ---- pmd.cc: the STREAMS entry points shared with ethraw (with the write
-// side's pmd_wput, pmd_wsrv, pmd_wputb above)
+// side's pmd_wput, pmd_wsrv, pmd_wputb, pmd_wputf above)
 int pmd_rput(queue_t *q, mblk_t *mp);
 int pmd_close(queue_t *q, int flag, cred_t *cr);
 // Opens a stream's driver state; for ethraw, attached to `ppa` in raw mode

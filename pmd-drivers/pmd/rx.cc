@@ -12,10 +12,11 @@
 // (imissed), as with a kernel driver whose stream is full. A burst that
 // does go up may overshoot the high water mark by at most one burst.
 //
-// Raw mode (DLIOCRAW) is the forwarding fast path: the burst becomes
-// messages in place (strdp_msg_from_mbufs: no copy, no allocation) and
-// goes up whole in one putnext_burst(). No filtering: every frame the
-// queue receives goes up. DLPI mode filters each frame (destination MAC,
+// Raw mode (DLIOCRAW) is the forwarding fast path: the burst goes up whole
+// as frames (putnext_frames), which become messages in place (no copy, no
+// allocation) at the first queue above that reads messages, and not at all
+// on a path of frame-aware queues (xconn to another pmd stream). No
+// filtering: every frame the queue receives goes up. DLPI mode filters each frame (destination MAC,
 // then SAP), strips the Ethernet header by moving b_rptr, and puts a
 // DL_UNITDATA_IND block in front (one allocation per frame, as in any
 // DLPI provider).
@@ -25,7 +26,6 @@
 
 #include <cstring>
 
-#include "msg/mbuf_fast.h"
 #include "pmd_impl.h"
 
 namespace strdp::pmd {
@@ -36,25 +36,16 @@ inline bool is_broadcast(const uint8_t *a) {
   return std::memcmp(a, kAll, kEtherAddr) == 0;
 }
 
-// The burst becomes messages in place and goes up whole. A frame whose
-// pool has no room for a message header comes back NULL from the import
-// (only a PMD handing out foreign buffers does that): it is left out and
-// counted.
+// The burst goes up whole as frames (putnext_frames): made messages, in
+// place, only where a queue above reads messages.
 void rx_raw(PmdStream *ps, rte_mbuf **pkts, unsigned n) {
-  mblk_t *msgs[kBurst];
-  unsigned k = 0;
   uint64_t bytes = 0;
-  msg::import_burst(pkts, n, [&](unsigned i, mblk_t *mp) {
-    msgs[k] = mp;
-    k += mp != nullptr;
-    bytes += mp != nullptr ? pkts[i]->pkt_len : 0;  // alive: mp is its view
-  });
+  for (unsigned i = 0; i < n; ++i) bytes += pkts[i]->pkt_len;
   LaneStats &st = ps->lane->st;
-  bump(st.rx_frames, k);
+  bump(st.rx_frames, n);
   bump(st.rx_bytes, bytes);
-  if (k != n) [[unlikely]]
-    bump(st.rx_filtered, n - k);
-  if (k != 0) putnext_burst(ps->rq, msgs, k);
+  static_assert(sizeof(rte_mbuf *) == sizeof(strdp_frame_t *));
+  putnext_frames(ps->rq, reinterpret_cast<strdp_frame_t **>(pkts), n);
 }
 
 // The DLPI filter, as Solaris delivers: a unicast frame for our address

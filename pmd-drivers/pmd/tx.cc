@@ -26,15 +26,17 @@ unsigned lane_flush(Lane *l) {
   if (b.n == 0) return 0;
   uint16_t sent = rte_eth_tx_burst(l->port, l->queue, b.m, b.n);
   if (sent == 0) return 0;
-  uint64_t bytes = 0;
-  for (uint16_t i = 0; i < sent; ++i) bytes += b.len[i];
-  bump(l->st.tx_frames, sent);
-  bump(l->st.tx_bytes, bytes);
+  // The bytes sent are the buffer's less those of the frames the NIC left
+  // (still ours to read); usually it takes them all.
+  uint64_t kept = 0;
   uint16_t left = static_cast<uint16_t>(b.n - sent);
   if (left != 0) {
+    for (uint16_t i = sent; i < b.n; ++i) kept += b.m[i]->pkt_len;
     std::memmove(b.m, b.m + sent, left * sizeof b.m[0]);
-    std::memmove(b.len, b.len + sent, left * sizeof b.len[0]);
   }
+  bump(l->st.tx_frames, sent);
+  bump(l->st.tx_bytes, b.bytes - kept);
+  b.bytes = kept;
   b.n = left;
   return sent;
 }
@@ -51,7 +53,7 @@ void lane_put(Lane *l, mblk_t *frame, uint32_t len) {
     return;
   }
   l->tx.m[l->tx.n] = m;
-  l->tx.len[l->tx.n] = len;
+  l->tx.bytes += len;
   ++l->tx.n;
 }
 
@@ -115,20 +117,67 @@ unsigned tx_raw_burst(PmdStream *ps, mblk_t **mps, unsigned n) {
   while (i < n) {
     if (b.n == kBurst && (lane_flush(l), b.n == kBurst)) break;  // NIC full
     unsigned end = std::min(n, i + (kBurst - b.n));
+    uint16_t k = b.n;  // in registers, as in tx_frames()
+    uint64_t bytes = 0;
     for (; i < end; ++i) {
       mblk_t *mp = mps[i];
-      if (mp->b_datap->db_type != M_DATA) [[unlikely]]
+      if (mp->b_datap->db_type != M_DATA) [[unlikely]] {
+        b.n = k;
+        b.bytes += bytes;
         return i;
+      }
       auto len = static_cast<size_t>(MBLKL(mp));
       rte_mbuf *m = len >= kEtherHdr && len <= max ? msg::export_plain(mp) : nullptr;
       if (m != nullptr) [[likely]] {
-        b.m[b.n] = m;
-        b.len[b.n] = static_cast<uint32_t>(len);
-        ++b.n;
-      } else {
-        tx_raw_inline(ps, mp);  // there is room: it takes or frees mp
+        b.m[k] = m;
+        bytes += len;
+        ++k;
+        continue;
       }
+      b.n = k;
+      tx_raw_inline(ps, mp);  // there is room: it takes or frees mp
+      k = b.n;
     }
+    b.n = k;
+    b.bytes += bytes;
+  }
+  return i;
+}
+
+// Frames from above go out as they came in: the mbuf view is still the
+// frame's own, so there is nothing to export. Only what a NIC needs is
+// checked (the length; one segment unless the port takes chains); a frame
+// that fails it is made a message and takes the put procedure's path.
+unsigned tx_frames(PmdStream *ps, strdp_frame_t **f, unsigned n) {
+  Lane *l = ps->lane;
+  TxBuffer &b = l->tx;
+  const uint32_t max = uint32_t{ps->mtu} + kEtherHdr + RTE_VLAN_HLEN;
+  unsigned i = 0;
+  while (i < n) {
+    if (b.n == kBurst && (lane_flush(l), b.n == kBurst)) break;  // NIC full
+    unsigned end = std::min(n, i + (kBurst - b.n));
+    // The count lives in a register across the loop: through memory, each
+    // frame would wait on the previous one's store.
+    uint16_t k = b.n;
+    uint64_t bytes = 0;
+    for (; i < end; ++i) {
+      rte_mbuf *m = strdp_frame_mbuf(f[i]);
+      uint32_t len = m->pkt_len;
+      if (len >= kEtherHdr && len <= max && (m->nb_segs == 1 || ps->tx_multiseg)) [[likely]] {
+        b.m[k] = m;
+        bytes += len;
+        ++k;
+        continue;
+      }
+      b.n = k;
+      if (mblk_t *mp; strdp_frames_to_msgs(&f[i], &mp, 1) == 1)
+        tx_raw_inline(ps, mp);  // there is room: it takes or frees mp
+      else
+        bump(l->st.tx_invalid, 1);
+      k = b.n;
+    }
+    b.n = k;
+    b.bytes += bytes;
   }
   return i;
 }

@@ -146,6 +146,18 @@ extern "C" void strdp_msg_from_mbufs(struct rte_mbuf **in, mblk_t **out,
   strdp::msg::import_burst(in, n, [out](unsigned i, mblk_t *mp) { out[i] = mp; });
 }
 
+extern "C" unsigned int strdp_frames_to_msgs(strdp_frame_t **frames,
+                                             mblk_t **mps, unsigned int n) {
+  // mps may alias frames: slot k <= i is written after in[i] was read.
+  auto **in = reinterpret_cast<rte_mbuf **>(frames);
+  unsigned k = 0;
+  strdp::msg::import_burst(in, n, [mps, &k](unsigned, mblk_t *mp) {
+    mps[k] = mp;
+    k += mp != nullptr;
+  });
+  return k;
+}
+
 namespace strdp::msg {
 namespace {
 

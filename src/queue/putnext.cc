@@ -10,6 +10,8 @@
 //    flow around it, to its q_next, as if it were not there.
 // A burst goes to qi_putbp in one call when the queue has one, so a
 // pass-through module costs one indirect call per burst, not per message.
+// A frame burst (putnext_frames) goes to qi_putfp the same way; in every
+// other case its frames become messages first and take the burst's path.
 #include "queue/queue_impl.h"
 #include "sched/scheduler.h"
 
@@ -69,6 +71,34 @@ static void put_many(queue_t *q, mblk_t **mps, unsigned n) {
   s->leave_put();
 }
 
+// Frames become messages where a queue cannot take them as frames; one
+// lost there (a buffer with no room for a header) counts against q.
+static unsigned frames_to_msgs(queue_t *q, strdp_frame_t **f, unsigned n) {
+  auto **mps = reinterpret_cast<mblk_t **>(f);  // in place
+  unsigned k = strdp_frames_to_msgs(f, mps, n);
+  if (k != n) [[unlikely]]
+    count_drop(q, STRDP_DROP_NOMEM, n - k);
+  return k;
+}
+
+// Frames to q: its frame put when it has one and runs here, now. Every
+// other case is the message burst's (put_many), so the slow paths (other
+// owner, deferred, procedures off) stay in one place.
+static void put_frames(queue_t *q, strdp_frame_t **f, unsigned n) {
+  Scheduler *s = owner(q);
+  strdp_putfp_t putfp = q->q_qinfo->qi_putfp;
+  if (putfp != nullptr && (qstate(q)->iflags & kProcsOn) && s->is_current() &&
+      !s->must_defer()) [[likely]] {
+    qstate(q)->stats.put_calls += n;
+    s->enter_put();
+    putfp(q, f, n);
+    s->leave_put();
+    return;
+  }
+  unsigned k = frames_to_msgs(q, f, n);
+  put_many(q, reinterpret_cast<mblk_t **>(f), k);
+}
+
 static void drop_at_end(queue_t *q, mblk_t *mp) {
   count_drop(q, STRDP_DROP_NOQUEUE);
   freemsg(mp);
@@ -106,4 +136,17 @@ extern "C" void putnext_burst(queue_t *q, mblk_t **mps, unsigned int n) {
     return;
   }
   put_many(nq, mps, n);
+}
+
+extern "C" void putnext_frames(queue_t *q, strdp_frame_t **frames,
+                               unsigned int n) {
+  if (n == 0) return;
+  queue_t *nq = q->q_next;
+  if (nq == nullptr) [[unlikely]] {
+    auto **mps = reinterpret_cast<mblk_t **>(frames);
+    unsigned k = frames_to_msgs(q, frames, n);
+    for (unsigned i = 0; i < k; ++i) drop_at_end(q, mps[i]);
+    return;
+  }
+  put_frames(nq, frames, n);
 }

@@ -2,6 +2,10 @@
 // control that holds rather than drops, the burst path against the single
 // path, M_FLUSH from below, statistics and bad ioctls, persistent links
 // that outlive the instance's stream.
+#include <rte_errno.h>
+#include <rte_mbuf.h>
+#include <strdp/mbuf.h>
+
 #include <cstdio>
 
 #include "mux_test.h"
@@ -217,6 +221,89 @@ TEST_F(Xconn, ABurstBehindHeldMessagesWaitsInOrder) {
   for (int rounds = 0; got < n && rounds < 10000; ++rounds)
     for (std::string m = read_msg(b.user); !m.empty(); m = read_msg(b.user)) EXPECT_EQ(m, seq(got++));
   EXPECT_EQ(got, n);
+}
+
+// Frames (putnext_frames) are what a pmd stream in raw mode sends up: here
+// made from messages, and sent up from a loop pair's driver as if it had
+// received them. Its partner's driver takes no frames, so they become
+// messages there: the content, order and counts are a burst's.
+class XconnFrames : public Xconn {
+ protected:
+  static strdp_frame_t *frame_of(const std::string &text) {
+    rte_mbuf *m = strdp_msg_to_mbuf(make_msg(text));
+    EXPECT_NE(m, nullptr);
+    return strdp_mbuf_frame(m);
+  }
+  // The driver's read queue under a lower stream's head.
+  static queue_t *driver_rq(strdp_stream_t *lower) { return RD(WR(strdp_stream_rq(lower))->q_next); }
+};
+
+TEST_F(XconnFrames, FramesFromBelowReachThePartnerInOrderCountedAsMessages) {
+  strdp_stream_t *x = open("xconn");
+  LoopPair a = loop_pair(), b = loop_pair();
+  std::vector<int> id = link_all(x, {a, b});
+  std::vector<strdp_frame_t *> f;
+  for (int i = 0; i < 40; ++i) f.push_back(frame_of(seq(i)));
+  putnext_frames(driver_rq(a.lower), f.data(), 40);
+  int got = 0;
+  for (std::string m = read_msg(b.user); !m.empty(); m = read_msg(b.user)) EXPECT_EQ(m, seq(got++));
+  EXPECT_EQ(got, 40);
+  Stats st = xstats(x);
+  const xconn_port *pa = port(st, id[0]);
+  EXPECT_EQ(pa->xp_in, 40u);
+  EXPECT_EQ(pa->xp_fwd, 40u);
+  EXPECT_EQ(pa->xp_held, 0u);
+}
+
+TEST_F(XconnFrames, FramesBehindHeldMessagesWaitInOrder) {
+  strdp_stream_t *x = open("xconn");
+  LoopPair a = loop_pair(), b = loop_pair();
+  std::vector<int> id = link_all(x, {a, b});
+  queue_t *qa = strdp_stream_rq(a.lower);
+  int n = 0;
+  for (; n < 10000 && port(xstats(x), id[0])->xp_held == 0; ++n) {
+    put(qa, make_msg(seq(n)));
+    drain();
+  }
+  ASSERT_LT(n, 10000);
+  std::vector<strdp_frame_t *> f;
+  for (int i = 0; i < 8; ++i) f.push_back(frame_of(seq(n + i)));
+  putnext_frames(driver_rq(a.lower), f.data(), 8);
+  n += 8;
+  EXPECT_GE(port(xstats(x), id[0])->xp_held, 9u) << "the frames queued behind, as messages";
+  int got = 0;
+  for (int rounds = 0; got < n && rounds < 10000; ++rounds)
+    for (std::string m = read_msg(b.user); !m.empty(); m = read_msg(b.user)) EXPECT_EQ(m, seq(got++));
+  EXPECT_EQ(got, n);
+}
+
+// A frame whose buffer has no room for a message header (an mbuf pool not
+// made for strdp) can be forwarded as a frame, but not made a message: the
+// queue where that would happen frees it and counts it, and the frames
+// around it arrive.
+TEST_F(XconnFrames, AFrameThatCannotBeAMessageIsFreedAndCounted) {
+  rte_mempool *bare = rte_pktmbuf_pool_create("xconn_bare", 63, 0, 0, 2048, SOCKET_ID_ANY);
+  ASSERT_NE(bare, nullptr) << rte_strerror(rte_errno);
+  strdp_stream_t *x = open("xconn");
+  LoopPair a = loop_pair(), b = loop_pair();
+  link_all(x, {a, b});
+  rte_mbuf *m = rte_pktmbuf_alloc(bare);
+  ASSERT_NE(m, nullptr);
+  std::string lost = seq(1);
+  std::memcpy(rte_pktmbuf_append(m, static_cast<uint16_t>(lost.size())), lost.data(), lost.size());
+  strdp_frame_t *f[3] = {frame_of(seq(0)), strdp_mbuf_frame(m), frame_of(seq(2))};
+  // The partner's driver write queue is where the frames become messages.
+  queue_t *bw = WR(strdp_stream_rq(b.lower))->q_next;
+  strdp_qstats before{}, after{};
+  strdp_qstats_get(bw, &before);
+  putnext_frames(driver_rq(a.lower), f, 3);
+  strdp_qstats_get(bw, &after);
+  EXPECT_EQ(after.drops[STRDP_DROP_NOMEM], before.drops[STRDP_DROP_NOMEM] + 1);
+  EXPECT_EQ(read_msg(b.user), seq(0));
+  EXPECT_EQ(read_msg(b.user), seq(2));
+  EXPECT_EQ(read_msg(b.user), "");
+  EXPECT_EQ(rte_mempool_in_use_count(bare), 0u) << "the frame was freed";
+  rte_mempool_free(bare);
 }
 
 TEST_F(Xconn, AFlushFromBelowDropsWhatIsHeldAndTurnsFlushwBack) {

@@ -262,6 +262,77 @@ TEST_F(PmdRing, BurstFromAboveKeepsOrderAndSendsOddMessagesTheSlowWay) {
   expect_nothing(sp);
 }
 
+// Frames from above (putnext_frames: xconn, nullmod on the forwarding
+// path) go to the NIC as they are, and come back up as frames that the
+// stream head takes as messages. What a NIC cannot take as it is takes
+// the message path: a two-segment frame (one piece unless the port takes
+// chains), a runt (freed, counted). Order holds across both paths, over
+// more frames than one tx burst.
+TEST_F(PmdRing, FramesFromAboveGoOutAsTheyAreAndOddOnesTakeTheMessagePath) {
+  strdp_stream_t *sp = open_pmd();
+  attach(sp, ppa());
+  raw_mode(sp);
+  auto msg = [](const Bytes &b) {
+    mblk_t *mp = allocb(b.size(), BPRI_MED);
+    std::memcpy(mp->b_wptr, b.data(), b.size());
+    mp->b_wptr += b.size();
+    return mp;
+  };
+  std::vector<Bytes> want;
+  std::vector<strdp_frame_t *> frames;
+  for (int i = 0; i < 40; ++i) {
+    Bytes f = frame(kBcast, kOther, 0x0800, "frame " + std::to_string(i));
+    mblk_t *mp;
+    if (i == 3) {  // an mbuf chain: header, then payload
+      mp = msg(Bytes(f.begin(), f.begin() + 14));
+      mp->b_cont = msg(Bytes(f.begin() + 14, f.end()));
+    } else if (i == 7) {  // 10 bytes: not a frame
+      mp = msg(Bytes(f.begin(), f.begin() + 10));
+    } else {
+      mp = msg(f);
+    }
+    rte_mbuf *m = strdp_msg_to_mbuf(mp);
+    ASSERT_NE(m, nullptr);
+    frames.push_back(strdp_mbuf_frame(m));
+    if (i != 7) want.push_back(f);
+  }
+  uint64_t invalid0 = stats(port()).tx_invalid, sent0 = stats(port()).tx_frames;
+  putnext_frames(strdp_stream_wq(sp), frames.data(), static_cast<unsigned>(frames.size()));
+  for (const Bytes &f : want) {
+    Got g;
+    ASSERT_TRUE(recv(sp, &g)) << "frame " << (&f - want.data());
+    EXPECT_FALSE(g.has_ctl);
+    EXPECT_EQ(g.data, f);
+  }
+  EXPECT_EQ(stats(port()).tx_invalid, invalid0 + 1);
+  EXPECT_EQ(stats(port()).tx_frames, sent0 + want.size());
+  expect_nothing(sp);
+}
+
+// Received frames go up as frames: a module that takes them (nullmod)
+// passes them on unread, one that reads messages (passmod, above it) gets
+// them as messages; what reaches the user is the same either way.
+TEST_F(PmdRing, ReceivedFramesReachEveryKindOfModuleWhole) {
+  strdp_stream_t *sp = open_pmd();
+  attach(sp, ppa());
+  raw_mode(sp);
+  ASSERT_EQ(strdp_ioctl(sp, I_PUSH, reinterpret_cast<intptr_t>("nullmod")), 0);
+  ASSERT_EQ(strdp_ioctl(sp, I_PUSH, reinterpret_cast<intptr_t>("passmod")), 0);
+  ASSERT_EQ(strdp_ioctl(sp, I_PUSH, reinterpret_cast<intptr_t>("nullmod")), 0);
+  std::vector<Bytes> want;
+  for (int i = 0; i < 40; ++i) {
+    want.push_back(frame(kOther, kMcast, 0x1234, std::string(60 + i, static_cast<char>('a' + i % 26))));
+    ASSERT_EQ(strdp_write(sp, want.back().data(), want.back().size()),
+              static_cast<ssize_t>(want.back().size()));
+  }
+  for (const Bytes &f : want) {
+    Got g;
+    ASSERT_TRUE(recv(sp, &g)) << "frame " << (&f - want.data());
+    EXPECT_EQ(g.data, f);
+  }
+  expect_nothing(sp);
+}
+
 TEST_F(PmdRing, UnbindFlushesWhatTheBindingDeliveredAndStopsDelivery) {
   strdp_stream_t *sp = bound();
   for (int i = 0; i < 5; ++i) ASSERT_EQ(unitdata(sp, kMe, kSap, "stale"), 0);
