@@ -16,10 +16,10 @@
 // as frames (putnext_frames), which become messages in place (no copy, no
 // allocation) at the first queue above that reads messages, and not at all
 // on a path of frame-aware queues (xconn to another pmd stream). No
-// filtering: every frame the queue receives goes up. DLPI mode filters each frame (destination MAC,
-// then SAP), strips the Ethernet header by moving b_rptr, and puts a
-// DL_UNITDATA_IND block in front (one allocation per frame, as in any
-// DLPI provider).
+// filtering: every frame the queue receives goes up. DLPI mode filters
+// each frame (destination MAC, then SAP), strips the Ethernet header by
+// moving b_rptr, and puts a DL_UNITDATA_IND block in front (one
+// allocation per frame, as in any DLPI provider).
 #include <rte_ethdev.h>
 #include <strdp/mbuf.h>
 #include <strdp/strsun.h>

@@ -31,6 +31,24 @@ class Xconn : public MuxTest {
     snprintf(b, sizeof b, "msg-%06d", i);
     return std::string(b) + std::string(90, '.');
   }
+  // Numbered single puts into qa (as from a's driver) until xconn holds
+  // some for lower `id`, whose partner's user does not read: how many.
+  int fill_until_held(strdp_stream_t *x, int id, queue_t *qa) {
+    int n = 0;
+    for (; n < 10000 && port(xstats(x), id)->xp_held == 0; ++n) {
+      put(qa, make_msg(seq(n)));
+      drain();
+    }
+    EXPECT_LT(n, 10000) << "xconn never held";
+    return n;
+  }
+  // Reads user until messages seq(0) .. seq(n - 1) came, in that order.
+  void expect_seq(strdp_stream_t *user, int n) {
+    int got = 0;
+    for (int rounds = 0; got < n && rounds < 10000; ++rounds)
+      for (std::string m = read_msg(user); !m.empty(); m = read_msg(user)) EXPECT_EQ(m, seq(got++));
+    EXPECT_EQ(got, n);
+  }
 };
 
 TEST_F(Xconn, APairForwardsBothWays) {
@@ -205,22 +223,13 @@ TEST_F(Xconn, ABurstBehindHeldMessagesWaitsInOrder) {
   LoopPair a = loop_pair(), b = loop_pair();
   std::vector<int> id = link_all(x, {a, b});
   queue_t *qa = strdp_stream_rq(a.lower);
-  // Fill b (its user does not read) with single puts until xconn holds.
-  int n = 0;
-  for (; n < 10000 && port(xstats(x), id[0])->xp_held == 0; ++n) {
-    put(qa, make_msg(seq(n)));
-    drain();
-  }
-  ASSERT_LT(n, 10000);
+  int n = fill_until_held(x, id[0], qa);
   std::vector<mblk_t *> burst;
   for (int i = 0; i < 8; ++i) burst.push_back(make_msg(seq(n + i)));
   put_burst(qa, burst.data(), 8);
   n += 8;
   EXPECT_GE(port(xstats(x), id[0])->xp_held, 9u) << "the burst queued behind";
-  int got = 0;
-  for (int rounds = 0; got < n && rounds < 10000; ++rounds)
-    for (std::string m = read_msg(b.user); !m.empty(); m = read_msg(b.user)) EXPECT_EQ(m, seq(got++));
-  EXPECT_EQ(got, n);
+  expect_seq(b.user, n);
 }
 
 // Frames (putnext_frames) are what a pmd stream in raw mode sends up: here
@@ -245,9 +254,7 @@ TEST_F(XconnFrames, FramesFromBelowReachThePartnerInOrderCountedAsMessages) {
   std::vector<strdp_frame_t *> f;
   for (int i = 0; i < 40; ++i) f.push_back(frame_of(seq(i)));
   putnext_frames(driver_rq(a.lower), f.data(), 40);
-  int got = 0;
-  for (std::string m = read_msg(b.user); !m.empty(); m = read_msg(b.user)) EXPECT_EQ(m, seq(got++));
-  EXPECT_EQ(got, 40);
+  expect_seq(b.user, 40);
   Stats st = xstats(x);
   const xconn_port *pa = port(st, id[0]);
   EXPECT_EQ(pa->xp_in, 40u);
@@ -259,22 +266,13 @@ TEST_F(XconnFrames, FramesBehindHeldMessagesWaitInOrder) {
   strdp_stream_t *x = open("xconn");
   LoopPair a = loop_pair(), b = loop_pair();
   std::vector<int> id = link_all(x, {a, b});
-  queue_t *qa = strdp_stream_rq(a.lower);
-  int n = 0;
-  for (; n < 10000 && port(xstats(x), id[0])->xp_held == 0; ++n) {
-    put(qa, make_msg(seq(n)));
-    drain();
-  }
-  ASSERT_LT(n, 10000);
+  int n = fill_until_held(x, id[0], strdp_stream_rq(a.lower));
   std::vector<strdp_frame_t *> f;
   for (int i = 0; i < 8; ++i) f.push_back(frame_of(seq(n + i)));
   putnext_frames(driver_rq(a.lower), f.data(), 8);
   n += 8;
   EXPECT_GE(port(xstats(x), id[0])->xp_held, 9u) << "the frames queued behind, as messages";
-  int got = 0;
-  for (int rounds = 0; got < n && rounds < 10000; ++rounds)
-    for (std::string m = read_msg(b.user); !m.empty(); m = read_msg(b.user)) EXPECT_EQ(m, seq(got++));
-  EXPECT_EQ(got, n);
+  expect_seq(b.user, n);
 }
 
 // A frame whose buffer has no room for a message header (an mbuf pool not

@@ -49,6 +49,33 @@ class PmdRing : public PmdTest {
     }
     return got;
   }
+  static mblk_t *msg_of(const Bytes &b) {
+    mblk_t *mp = allocb(b.size(), BPRI_MED);
+    std::memcpy(mp->b_wptr, b.data(), b.size());
+    mp->b_wptr += b.size();
+    return mp;
+  }
+  // 40 numbered frames as messages, two of them odd: the 4th in two
+  // blocks (header, payload), the 8th cut to 10 bytes (not a frame, so
+  // not in *want, the frames that should arrive).
+  static std::vector<mblk_t *> mixed_frames(std::vector<Bytes> *want) {
+    std::vector<mblk_t *> out;
+    for (int i = 0; i < 40; ++i) {
+      Bytes f = frame(kBcast, kOther, 0x0800, "frame " + std::to_string(i));
+      if (i == 3) {
+        mblk_t *hd = msg_of(Bytes(f.begin(), f.begin() + 14));
+        hd->b_cont = msg_of(Bytes(f.begin() + 14, f.end()));
+        out.push_back(hd);
+      } else if (i == 7) {
+        out.push_back(msg_of(Bytes(f.begin(), f.begin() + 10)));
+        continue;
+      } else {
+        out.push_back(msg_of(f));
+      }
+      want->push_back(f);
+    }
+    return out;
+  }
   static int port_;
   const uint8_t kMe[6] = {0, 0, 0, 0, 0, 0};
 };
@@ -229,28 +256,8 @@ TEST_F(PmdRing, BurstFromAboveKeepsOrderAndSendsOddMessagesTheSlowWay) {
   strdp_stream_t *sp = open_pmd();
   attach(sp, ppa());
   raw_mode(sp);
-  auto msg = [](const Bytes &b) {
-    mblk_t *mp = allocb(b.size(), BPRI_MED);
-    std::memcpy(mp->b_wptr, b.data(), b.size());
-    mp->b_wptr += b.size();
-    return mp;
-  };
   std::vector<Bytes> want;
-  std::vector<mblk_t *> burst;
-  for (int i = 0; i < 40; ++i) {
-    Bytes f = frame(kBcast, kOther, 0x0800, "frame " + std::to_string(i));
-    if (i == 3) {  // two blocks: header, then payload
-      mblk_t *hd = msg(Bytes(f.begin(), f.begin() + 14));
-      hd->b_cont = msg(Bytes(f.begin() + 14, f.end()));
-      burst.push_back(hd);
-    } else if (i == 7) {  // 10 bytes: not a frame
-      burst.push_back(msg(Bytes(f.begin(), f.begin() + 10)));
-      continue;
-    } else {
-      burst.push_back(msg(f));
-    }
-    want.push_back(f);
-  }
+  std::vector<mblk_t *> burst = mixed_frames(&want);
   uint64_t invalid0 = stats(port()).tx_invalid;
   putnext_burst(strdp_stream_wq(sp), burst.data(), static_cast<unsigned>(burst.size()));
   for (const Bytes &f : want) {
@@ -272,29 +279,12 @@ TEST_F(PmdRing, FramesFromAboveGoOutAsTheyAreAndOddOnesTakeTheMessagePath) {
   strdp_stream_t *sp = open_pmd();
   attach(sp, ppa());
   raw_mode(sp);
-  auto msg = [](const Bytes &b) {
-    mblk_t *mp = allocb(b.size(), BPRI_MED);
-    std::memcpy(mp->b_wptr, b.data(), b.size());
-    mp->b_wptr += b.size();
-    return mp;
-  };
   std::vector<Bytes> want;
   std::vector<strdp_frame_t *> frames;
-  for (int i = 0; i < 40; ++i) {
-    Bytes f = frame(kBcast, kOther, 0x0800, "frame " + std::to_string(i));
-    mblk_t *mp;
-    if (i == 3) {  // an mbuf chain: header, then payload
-      mp = msg(Bytes(f.begin(), f.begin() + 14));
-      mp->b_cont = msg(Bytes(f.begin() + 14, f.end()));
-    } else if (i == 7) {  // 10 bytes: not a frame
-      mp = msg(Bytes(f.begin(), f.begin() + 10));
-    } else {
-      mp = msg(f);
-    }
-    rte_mbuf *m = strdp_msg_to_mbuf(mp);
+  for (mblk_t *mp : mixed_frames(&want)) {
+    rte_mbuf *m = strdp_msg_to_mbuf(mp);  // the 4th becomes an mbuf chain
     ASSERT_NE(m, nullptr);
     frames.push_back(strdp_mbuf_frame(m));
-    if (i != 7) want.push_back(f);
   }
   uint64_t invalid0 = stats(port()).tx_invalid, sent0 = stats(port()).tx_frames;
   putnext_frames(strdp_stream_wq(sp), frames.data(), static_cast<unsigned>(frames.size()));
