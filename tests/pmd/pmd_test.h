@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "dlpi_msg.h"
 #include "eal_env.h"
 
 namespace strdp::test {
@@ -24,30 +25,7 @@ namespace strdp::test {
 using Bytes = std::vector<uint8_t>;
 
 // One message read with getmsg.
-struct Got {
-  bool has_ctl = false, has_data = false;
-  bool hipri = false;
-  Bytes ctl, data;
-
-  t_uscalar_t prim() const {
-    t_uscalar_t p = 0xffffffffu;
-    if (ctl.size() >= sizeof p) std::memcpy(&p, ctl.data(), sizeof p);
-    return p;
-  }
-  template <typename T>
-  T as() const {
-    T t{};
-    EXPECT_GE(ctl.size(), sizeof t) << "control part too short for its primitive";
-    std::memcpy(&t, ctl.data(), std::min(sizeof t, ctl.size()));
-    return t;
-  }
-  // len bytes of the control part at off (empty if outside).
-  Bytes at(uint32_t off, uint32_t len) const {
-    if (off > ctl.size() || len > ctl.size() - off) return {};
-    return Bytes(ctl.begin() + off, ctl.begin() + off + len);
-  }
-  std::string text() const { return std::string(data.begin(), data.end()); }
-};
+using Got = DlpiMsg;
 
 // A DLSAP address: MAC then SAP in host order.
 Bytes dlsap(const uint8_t *mac, uint16_t sap);

@@ -18,6 +18,7 @@
 
 #include <cstring>
 
+#include "dlpi_msg.h"
 #include "frames.h"
 #include "proc.h"
 
@@ -29,28 +30,7 @@ namespace strdp::test {
 inline constexpr Millis kAnswerWait{10000};
 
 // One message read with getmsg.
-struct Msg {
-  bool hipri = false, has_ctl = false, has_data = false;
-  Bytes ctl, data;
-
-  t_uscalar_t prim() const {
-    t_uscalar_t p = 0xffffffffu;
-    if (ctl.size() >= sizeof p) std::memcpy(&p, ctl.data(), sizeof p);
-    return p;
-  }
-  // The control part as a primitive structure (zero-filled if short).
-  template <typename T>
-  T as() const {
-    T t{};
-    std::memcpy(&t, ctl.data(), std::min(sizeof t, ctl.size()));
-    return t;
-  }
-  // len bytes of the control part at off (empty if outside it).
-  Bytes at(uint32_t off, uint32_t len) const {
-    if (off > ctl.size() || len > ctl.size() - off) return {};
-    return Bytes(ctl.begin() + off, ctl.begin() + off + len);
-  }
-};
+using Msg = DlpiMsg;
 
 // An Ethernet DLSAP address: MAC, then the SAP in host order.
 Bytes dlsap(const Mac &mac, uint16_t sap);
