@@ -135,7 +135,8 @@ void pmd_wputb(queue_t *q, mblk_t **mps, unsigned n) {
 
 // Frames from above (a cross-connect, a pass-through module): straight to
 // the NIC when the stream sends raw frames and nothing waits on the queue;
-// otherwise, and for what the NIC did not take, the message path.
+// otherwise, and for what the NIC did not take, the message burst's path
+// (pmd_wputb), which also hands the buffer to the NIC.
 void pmd_wputf(queue_t *q, strdp_frame_t **f, unsigned n) {
   auto *ps = static_cast<PmdStream *>(q->q_ptr);
   unsigned i = 0;
@@ -143,10 +144,10 @@ void pmd_wputf(queue_t *q, strdp_frame_t **f, unsigned n) {
     i = tx_frames(ps, f, n);
   if (i < n) {
     auto **mps = reinterpret_cast<mblk_t **>(f + i);
-    unsigned k = strdp_frames_to_msgs(f + i, mps, n - i);
-    for (unsigned j = 0; j < k; ++j) pmd_wput(q, mps[j]);
+    pmd_wputb(q, mps, strdp_frames_to_msgs(f + i, mps, n - i));
+    return;
   }
-  if (ps->lane != nullptr) lane_flush(ps->lane);
+  lane_flush(ps->lane);  // i == n > 0: tx_frames ran, so the lane is there
 }
 
 int pmd_rput(queue_t *q, mblk_t *mp) { return putnext(q, mp); }
