@@ -69,6 +69,8 @@ std::string join(const json &a, const char *sep) {
 
 }  // namespace
 
+static void print_app_counters(FILE *out, const json &reply);
+
 void print_list(FILE *out, const json &reply) {
   Table t({"STREAM", "DRIVER", "PORT", "LANES (lane@lcore)", "STACK (top-down)", "LINK"});
   for (const json &s : arr(reply, "streams")) {
@@ -85,6 +87,15 @@ void print_list(FILE *out, const json &reply) {
            join(arr(s, "modules"), " > "), link});
   }
   t.print(out);
+  auto a = reply.find("apps");
+  if (a == reply.end() || !a->is_object()) return;
+  fprintf(out, "\napplication streams (%s, %s connected)\n", str(*a, "socket").c_str(),
+          str(*a, "connections").c_str());
+  Table at({"ID", "OPENED", "PID", "UID", "GID", "STACK (top-down)", "LINKED"});
+  for (const json &s : arr(*a, "streams"))
+    at.add({str(s, "id"), str(s, "name"), str(s, "pid"), str(s, "uid"), str(s, "gid"),
+            join(arr(s, "modules"), " > "), str(s, "linked")});
+  at.print(out, "  ");
 }
 
 void print_stats(FILE *out, const json &reply) {
@@ -117,6 +128,21 @@ void print_stats(FILE *out, const json &reply) {
               (unsigned long long)num(*p, "rx_nomem"), (unsigned long long)num(*p, "tx_frames"),
               (unsigned long long)num(*p, "tx_bytes"), (unsigned long long)num(*p, "tx_invalid"));
   }
+  print_app_counters(out, reply);
+}
+
+static void print_app_counters(FILE *out, const json &reply) {
+  auto a = reply.find("apps");
+  if (a == reply.end() || !a->is_object()) return;
+  auto c = a->find("counters");
+  if (c == a->end() || !c->is_object()) return;
+  fprintf(out, "\napps service (%s, %s connected)\n", str(*a, "socket").c_str(),
+          str(*a, "connections").c_str());
+  std::string line;
+  for (const auto &[k, v] : c->items())
+    line += (line.empty() ? "  " : ", ") + k + " " +
+            (v.is_number_unsigned() ? std::to_string(v.get<uint64_t>()) : "?");
+  fprintf(out, "%s\n", line.c_str());
 }
 
 void print_ports(FILE *out, const json &reply) {

@@ -12,6 +12,7 @@
 #include <strdp/stream.h>
 #include <strdp/stropts.h>
 #include <strdp/ddi.h>
+#include <strdp/strdp_app.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -47,8 +48,6 @@ void strdp_runtime_fini(void);
  * ---------------------------------------------------------------------- */
 
 typedef struct strdp_sched strdp_sched_t;
-struct stdata;
-typedef struct stdata strdp_stream_t;
 
 /* A new scheduler, bound to no thread yet. */
 strdp_sched_t *strdp_sched_create(const char *name);
@@ -137,30 +136,11 @@ void strdp_register_driver_at_load_(const char *name, struct streamtab *st,
  * scheduler until they can complete.
  * ---------------------------------------------------------------------- */
 
-/* Opens driver `name` ("loop", "/dev/loop"); oflag: O_RDWR, O_NONBLOCK...
- * cr NULL = the daemon's own. The autopush rule for the driver and the
- * minor its open chose, if any, is applied (see strdp_autopush_set). */
-strdp_stream_t *strdp_open(const char *name, int oflag, cred_t *cr);
-/* Pops every module, closes the driver, frees queued messages. */
-int strdp_close(strdp_stream_t *sp);
-int strdp_getmsg(strdp_stream_t *sp, struct strbuf *ctl, struct strbuf *data,
-                 int *flagsp);
-int strdp_getpmsg(strdp_stream_t *sp, struct strbuf *ctl,
-                  struct strbuf *data, int *bandp, int *flagsp);
-int strdp_putmsg(strdp_stream_t *sp, const struct strbuf *ctl,
-                 const struct strbuf *data, int flags);
-int strdp_putpmsg(strdp_stream_t *sp, const struct strbuf *ctl,
-                  const struct strbuf *data, int band, int flags);
-ssize_t strdp_read(strdp_stream_t *sp, void *buf, size_t len);
-ssize_t strdp_write(strdp_stream_t *sp, const void *buf, size_t len);
-/* streamio(7I) commands; any other cmd is a transparent ioctl sent
- * downstream with arg as its user address. I_STR: ic_len on entry is
- * both the length of the data sent and the size of the ic_dp buffer for
- * the reply; a longer reply is cut to it (ic_len says what came back). */
-int strdp_ioctl(strdp_stream_t *sp, int cmd, intptr_t arg);
-/* Readiness as poll(2) would report it (POLLIN, POLLPRI, POLLOUT, ...). */
-short strdp_poll(strdp_stream_t *sp, short events);
-int strdp_set_nonblock(strdp_stream_t *sp, int on);
+/* strdp_open ... strdp_getmsgv: <strdp/strdp_app.h>, shared with the
+ * shared-memory head. Here strdp_open's cr may name credentials for the
+ * driver's open (NULL = the daemon's own), and the autopush rule for the
+ * driver and the minor its open chose, if any, is applied (see
+ * strdp_autopush_set). */
 
 /* The head's queues, for tests and for drivers that join streams. */
 queue_t *strdp_stream_rq(strdp_stream_t *sp);

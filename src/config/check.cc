@@ -1,13 +1,14 @@
 // Checks across keys, after every value has been decoded: names defined
 // once, references defined, what each driver takes, lanes and their
 // lcores (assigned here when the file gives none), autopush overlaps,
-// plugin files. Links are in check_links.cc.
+// plugin files, [apps] devices and socket. Links are in check_links.cc.
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <set>
 
 #include "config/config_impl.h"
@@ -243,6 +244,37 @@ void check_plugins(Ctx &ctx, const Config &cfg) {
   }
 }
 
+// [apps]: a driver offered twice would have two sets of rights, and a
+// socket shared with [control] would be bound twice (the second bind
+// fails at start, after the dataplane is up).
+void check_apps(Ctx &ctx, const Config &cfg) {
+  const auto &devs = cfg.apps.devices;
+  for (size_t i = 0; i < devs.size(); ++i) {
+    if (devs[i].name.empty()) continue;  // reported when decoded
+    for (size_t j = 0; j < i; ++j) {
+      if (devs[j].name != devs[i].name) continue;
+      // Both share the key "apps.device.NAME": its lines are the last's.
+      std::string k = "apps.device." + devs[i].name + ".name";
+      ctx.error(k, ctx.line_of(k, devs[i].line),
+                "device \"" + devs[i].name +
+                    "\" is offered twice (first at line " +
+                    std::to_string(devs[j].line) + ")");
+      break;
+    }
+  }
+  if (!cfg.apps.enabled) return;  // its socket is not bound
+  auto norm = [](const std::string &p) {
+    return std::filesystem::path(p).lexically_normal();
+  };
+  if (norm(cfg.apps.socket) != norm(cfg.control.socket)) return;
+  std::string k = ctx.lines.count("apps.socket") ? "apps.socket"
+                                                 : "control.socket";
+  ctx.error(k, ctx.line_of(k, ctx.line_of("apps", 0)),
+            "\"" + cfg.apps.socket +
+                "\" is the control socket too ([control] socket); give "
+                "applications a socket of their own");
+}
+
 }  // namespace
 
 void check(Ctx &ctx, Config &cfg) {
@@ -253,6 +285,7 @@ void check(Ctx &ctx, Config &cfg) {
   check_links(ctx, cfg);
   check_autopush(ctx, cfg);
   check_plugins(ctx, cfg);
+  check_apps(ctx, cfg);
 }
 
 }  // namespace strdp::config::detail

@@ -9,9 +9,10 @@
 //  - load() checks what needs no running dataplane: types and ranges,
 //    names defined once and referenced names defined (ports, streams,
 //    lcores), lcore lists, lanes against port queues and lcores, mux link
-//    cycles and lane counts, autopush ranges. check_registry() adds what
-//    needs the module registry (after plugins are loaded): every module
-//    and driver named exists.
+//    cycles and lane counts, autopush ranges, [apps] users, groups and
+//    sockets. check_registry() adds what needs the module registry (after
+//    plugins are loaded): every module and driver named exists (streams',
+//    autopush rules' and [apps] devices').
 //  - Defaults live here, in one place, so --check and the daemon agree.
 //  - The file format, every check and every default are documented in
 //    config/README.md (the reference); keep the two in step.
@@ -21,6 +22,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace strdp::config {
@@ -101,6 +103,35 @@ struct ControlSpec {
   std::string group;       // chgrp the socket to it when set
 };
 
+// [[apps.device]]: a driver applications may open by name through the
+// apps socket (libstrdp-client), with the rights a device node would
+// give: owner, group and mode, checked against the peer's SO_PEERCRED.
+struct AppDeviceSpec {
+  std::string name;   // driver name without "/dev/"
+  uint32_t uid = 0;
+  uint32_t gid = 0;
+  uint32_t mode = 0600;
+  int line = 0;       // where it was declared (for messages)
+};
+
+// [apps]: the socket applications connect to, and what they may open.
+struct AppsSpec {
+  bool enabled = true;
+  std::string socket = "/run/strdp/apps.sock";
+  uint32_t mode = 0666;    // file mode of the socket: who may connect
+  std::string group;       // chgrp the socket to it when set
+  std::vector<AppDeviceSpec> devices;  // names unique
+  // Accepts "/dev/x" too; nullptr when not offered.
+  const AppDeviceSpec *device(std::string_view name) const;
+};
+
+// May a peer (SO_PEERCRED uid/gid) open `name` with open(2) flags oflag?
+// 0, ENOENT (not offered, or [apps] disabled) or EACCES. uid 0 may open
+// anything offered. Owner bits when uid matches, else group bits when gid
+// matches, else other bits; O_RDONLY needs r, O_WRONLY w, O_RDWR both.
+int app_access(const AppsSpec &apps, std::string_view name, int oflag,
+               uint32_t uid, uint32_t gid);
+
 struct RuntimeSpec {
   unsigned nb_mbufs = 16383;  // per socket
   unsigned mbuf_cache = 256;
@@ -118,6 +149,7 @@ struct Config {
                                       // a relative path in the file is
                                       // stored joined to the file's folder
   ControlSpec control;
+  AppsSpec apps;
   bool telemetry = true;
   std::vector<PortSpec> ports;
   std::vector<StreamSpec> streams;    // opened in order

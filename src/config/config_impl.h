@@ -51,6 +51,13 @@ std::string item_key(std::string_view kind, const std::string &name,
                      size_t index);
 // Letters, digits, '_', '.', '-'; 1..max characters.
 bool valid_name(std::string_view name, size_t max);
+// A driver name as [apps] stores it: "/dev/echo" -> "echo" (what an
+// application passes to open(2) names the same driver).
+inline std::string_view strip_dev(std::string_view name) {
+  constexpr std::string_view kDev = "/dev/";
+  if (name.substr(0, kDev.size()) == kDev) name.remove_prefix(kDev.size());
+  return name;
+}
 
 // TOML -> cfg, checking each key's type and range (decode.cc,
 // decode_items.cc).
@@ -59,6 +66,8 @@ void decode_ports(const toml::table &root, Ctx &ctx, Config &cfg);
 void decode_streams(const toml::table &root, Ctx &ctx, Config &cfg);
 void decode_links(const toml::table &root, Ctx &ctx, Config &cfg);
 void decode_autopush(const toml::table &root, Ctx &ctx, Config &cfg);
+// [apps] and its [[apps.device]] list (decode_apps.cc).
+void decode_apps(Ctx &ctx, const toml::table &apps, Config &cfg);
 
 // What eal_lcores() found: a list, no lcore option at all (EAL then
 // takes every core), a form not read here (lcore groups), or a malformed
@@ -70,7 +79,7 @@ EalRead read_eal_lcores(const std::vector<std::string> &args, EalLcores &out,
 std::string format_lcores(std::vector<unsigned> list);
 
 // Checks across keys (check.cc, check_links.cc): references, lanes and
-// lcores, links, autopush overlaps, plugin files.
+// lcores, links, autopush overlaps, plugin files, [apps].
 void check(Ctx &ctx, Config &cfg);
 void check_links(Ctx &ctx, const Config &cfg);
 

@@ -1,12 +1,9 @@
 // TOML -> Config, the sections that are not lists of items: [eal],
-// [lcores], [runtime], plugins, [control], telemetry. Each value is
-// checked for type and range where it is read; checks across keys are
-// in check.cc. Ranges and defaults are documented in config/README.md.
-#include <grp.h>
-#include <sys/un.h>
-#include <unistd.h>
-
-#include <cstring>
+// [lcores], [runtime], plugins, [control], telemetry ([apps] is in
+// decode_apps.cc). Each value is checked for type and range where it is
+// read (modes, sockets and groups by reader_posix.cc); checks across
+// keys are in check.cc. Ranges and defaults are documented in
+// config/README.md.
 #include <vector>
 
 #include "config/reader.h"
@@ -112,75 +109,13 @@ void decode_plugins(Reader &top, Config &cfg) {
   }
 }
 
-// "0660" (octal digits, as chmod takes them) or an integer (0o660 in
-// TOML: a decimal 660 would be a different mode).
-void decode_mode(Reader &r, Config &cfg) {
-  const toml::node *n = r.find("mode");
-  if (!n) return;
-  const char *expected =
-      "a file mode: a string of octal digits like \"0660\", or an integer "
-      "like 0o660, at most 0o777";
-  int line = static_cast<int>(n->source().begin.line);
-  int64_t mode = -1;
-  if (const auto *i = n->as_integer()) {
-    mode = i->get();
-  } else if (const auto *s = n->as_string()) {
-    const std::string &text = s->get();
-    if (!text.empty() && text.size() <= 4 &&
-        text.find_first_not_of("01234567") == std::string::npos)
-      mode = std::stol(text, nullptr, 8);
-  }
-  if (mode < 0 || mode > 0777) {
-    r.ctx().error("control.mode", line,
-                  std::string("expected ") + expected + ", got " + describe(*n));
-    return;
-  }
-  cfg.control.mode = static_cast<unsigned>(mode);
-}
-
-bool group_exists(const std::string &name) {
-  std::vector<char> buf(16384);
-  group g{}, *res = nullptr;
-  return getgrnam_r(name.c_str(), &g, buf.data(), buf.size(), &res) == 0 &&
-         res != nullptr;
-}
-
 void decode_control(Reader &top, Config &cfg) {
   const toml::table *t = section(top, "control");
   if (!t) return;
   Reader r(top.ctx(), *t, "control", {"socket", "mode", "group"});
-  Ctx &ctx = r.ctx();
-  std::string sock;
-  if (r.string("socket", sock, false, "an absolute path")) {
-    int line = ctx.line_of("control.socket", r.line());
-    constexpr size_t kMaxPath = sizeof(sockaddr_un{}.sun_path) - 1;
-    if (sock.empty() || sock[0] != '/' || sock.back() == '/') {
-      ctx.error("control.socket", line,
-                "expected an absolute path of a socket file, got \"" + sock +
-                    "\"");
-    } else if (sock.size() > kMaxPath) {
-      ctx.error("control.socket", line,
-                "expected a path of at most " + std::to_string(kMaxPath) +
-                    " bytes (sun_path), got " + std::to_string(sock.size()));
-    } else {
-      cfg.control.socket = sock;
-    }
-  }
-  decode_mode(r, cfg);
-  std::string group;
-  if (r.string("group", group, false, "a group name")) {
-    int line = ctx.line_of("control.group", r.line());
-    if (group.empty()) {
-      ctx.error("control.group", line,
-                "expected a group name, got \"\" (leave the key out to keep "
-                "the daemon's group)");
-    } else if (!group_exists(group)) {
-      ctx.error("control.group", line,
-                "no group \"" + group + "\" on this machine");
-    } else {
-      cfg.control.group = group;
-    }
-  }
+  r.socket_path("socket", cfg.control.socket);
+  r.mode("mode", cfg.control.mode);
+  r.group_name("group", cfg.control.group);
 }
 
 }  // namespace
@@ -203,13 +138,14 @@ bool valid_name(std::string_view name, size_t max) {
 
 void decode(const toml::table &root, Ctx &ctx, Config &cfg) {
   Reader top(ctx, root, "",
-             {"eal", "lcores", "runtime", "plugins", "control", "telemetry",
-              "port", "stream", "link", "autopush"});
+             {"eal", "lcores", "runtime", "plugins", "control", "apps",
+              "telemetry", "port", "stream", "link", "autopush"});
   decode_eal(top, cfg);
   decode_lcores(top, cfg);
   decode_runtime(top, cfg);
   decode_plugins(top, cfg);
   decode_control(top, cfg);
+  if (const toml::table *t = section(top, "apps")) decode_apps(ctx, *t, cfg);
   top.boolean("telemetry", cfg.telemetry);
   decode_ports(root, ctx, cfg);
   decode_streams(root, ctx, cfg);

@@ -49,6 +49,19 @@ class Reader {
   bool boolean(std::string_view k, bool &out);
   bool string_array(std::string_view k, std::vector<std::string> &out);
 
+  // Values that name things on this machine (reader_posix.cc); the same
+  // contract as above.
+  // A file mode: "0660" (octal digits, as chmod takes them) or 0o660.
+  bool mode(std::string_view k, uint32_t &out);
+  // The absolute path of a socket file that fits sun_path.
+  bool socket_path(std::string_view k, std::string &out);
+  // The name of a group that exists here (getgrnam_r).
+  bool group_name(std::string_view k, std::string &out);
+  // A user or a group: a name that exists here, resolved now, or a
+  // number (an integer, or a string of digits) taken as it is.
+  bool user_id(std::string_view k, uint32_t &out);
+  bool group_id(std::string_view k, uint32_t &out);
+
   // "key: missing: expected ..." at the table's line.
   void missing(std::string_view k, std::string_view expected);
 

@@ -1,6 +1,7 @@
 // check_registry(): what load() cannot know, because it depends on what
 // is registered (built-ins, then the config's plugins): every driver and
-// module named exists, and every link's mux is a multiplexing driver.
+// module named exists (in streams, autopush rules and [apps] devices),
+// and every link's mux is a multiplexing driver.
 #include "config/config_impl.h"
 
 namespace strdp::config {
@@ -41,6 +42,13 @@ std::vector<Error> check_registry(const Config &cfg) {
                     a.at.line),
           "no module \"" + a.modules[i] + "\" is registered");
     }
+  }
+  // Checked even with [apps] disabled: the file names the driver.
+  for (const AppDeviceSpec &d : cfg.apps.devices) {
+    if (strdp_driver_exists(d.name.c_str())) continue;
+    add(cfg.where("apps.device." + d.name + ".name", d.line),
+        "[apps] device \"" + d.name + "\": no driver \"" + d.name +
+            "\" is registered (built in, or by one of the plugins)");
   }
   return out;
 }

@@ -233,6 +233,8 @@ std::string Dispatcher::handle(std::string_view line) {
         Fields f(req);
         json out = json::object();
         daemon::Status st = c->fn(dp_, f, out);
+        if (st.ok() && apps_ != nullptr && (name == "list" || name == "stats"))
+          add_apps(*apps_, name == "stats", out);
         if (st.ok()) {
           reply = {{"ok", true}};
           reply.update(out);

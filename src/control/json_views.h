@@ -5,10 +5,17 @@
 
 #include "daemon/dataplane.h"
 
+namespace strdp::apphead {
+class AppService;
+}
+
 namespace strdp::control {
 
 nlohmann::json to_json(const daemon::StreamInfo &s);
 nlohmann::json to_json(const daemon::StreamStats &s);
 nlohmann::json to_json(const daemon::PortInfo &p);
+
+// The apps service's streams (list) or counters (stats) as out["apps"].
+void add_apps(apphead::AppService &apps, bool stats, nlohmann::json &out);
 
 }  // namespace strdp::control

@@ -25,6 +25,10 @@ namespace strdp::daemon {
 class Dataplane;
 }
 
+namespace strdp::apphead {
+class AppService;
+}
+
 namespace strdp::control {
 
 // Longest request line accepted (bytes, newline excluded). A longer one
@@ -38,6 +42,9 @@ constexpr size_t kMaxPath = 4096;
 class Dispatcher {
  public:
   explicit Dispatcher(daemon::Dataplane &dp) : dp_(dp) {}
+  // The apps service whose streams `list` and `stats` show too (none:
+  // they show the dataplane's only).
+  void set_apps(apphead::AppService *apps) { apps_ = apps; }
   // One request line (no newline) -> one reply line (no newline). Never
   // throws; every failure is an {"ok":false} reply.
   std::string handle(std::string_view line);
@@ -46,6 +53,7 @@ class Dispatcher {
 
  private:
   daemon::Dataplane &dp_;
+  apphead::AppService *apps_ = nullptr;
 };
 
 }  // namespace strdp::control

@@ -27,8 +27,8 @@ bool make_addr(const std::string &path, sockaddr_un *a) {
 }
 
 // 1: someone answers, 0: nobody (stale), -1: cannot tell (*why).
-int probe(const sockaddr_un &a, std::string *why) {
-  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+int probe(const sockaddr_un &a, int type, std::string *why) {
+  int fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
   if (fd < 0) {
     *why = std::string("socket: ") + strerror(errno);
     return -1;
@@ -38,6 +38,7 @@ int probe(const sockaddr_un &a, std::string *why) {
   ::close(fd);
   if (r == 0 || err == EAGAIN) return 1;  // EAGAIN: a listener with a full backlog
   if (err == ECONNREFUSED) return 0;
+  if (err == EPROTOTYPE) return 1;  // a listener of another socket type answers
   *why = std::string("cannot probe the existing socket: ") + strerror(err);
   return -1;
 }
@@ -57,7 +58,7 @@ bool group_id(const std::string &name, gid_t *gid, std::string *why) {
 }  // namespace
 
 int SocketFile::open(const std::string &path, unsigned mode, const std::string &group,
-                     std::string *why) {
+                     std::string *why, int type) {
   close();
   sockaddr_un addr;
   if (!make_addr(path, &addr)) {
@@ -84,7 +85,7 @@ int SocketFile::open(const std::string &path, unsigned mode, const std::string &
       *why = path + " exists and is not a socket; not touching it";
       return -1;
     }
-    int p = probe(addr, why);
+    int p = probe(addr, type, why);
     if (p < 0) return -1;
     if (p > 0) {
       *why = "another daemon answers on " + path + "; refusing to start";
@@ -96,7 +97,7 @@ int SocketFile::open(const std::string &path, unsigned mode, const std::string &
     }
   }
 
-  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  int fd = socket(AF_UNIX, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
   if (fd < 0) {
     *why = std::string("socket: ") + strerror(errno);
     return -1;

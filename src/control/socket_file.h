@@ -2,6 +2,7 @@
 // daemon that died, another daemon still answering, mode and group.
 #pragma once
 
+#include <sys/socket.h>
 #include <sys/types.h>
 
 #include <string>
@@ -21,7 +22,9 @@ class SocketFile {
   // file mode `mode` and group `group` (when not empty). The socket is
   // created 0600 and widened afterwards, so nobody outside `mode`
   // connects in between. -1 and *why on failure, nothing left behind.
-  int open(const std::string &path, unsigned mode, const std::string &group, std::string *why);
+  // type: SOCK_STREAM (control) or SOCK_SEQPACKET (applications).
+  int open(const std::string &path, unsigned mode, const std::string &group, std::string *why,
+           int type = SOCK_STREAM);
   // Closes the listener and removes the file if it is still ours.
   void close();
   int fd() const { return fd_; }

@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "apphead/app_service.h"
 #include "control/protocol.h"
 #include "control/server.h"
 #include "daemon/dataplane.h"
@@ -108,6 +109,7 @@ int run(const config::Config &cfg, const std::vector<std::string> &eal_in,
   int status = 1;
   {
     Dataplane dp;
+    apphead::AppService apps;
     control::Dispatcher dispatcher(dp);
     control::Server server(dispatcher);
     if (!server.open(cfg.control.socket, cfg.control.mode, cfg.control.group, &why)) {
@@ -115,7 +117,15 @@ int run(const config::Config &cfg, const std::vector<std::string> &eal_in,
     } else if (Status st = dp.start(cfg); !st.ok()) {
       fprintf(stderr, "streamsd: start-up failed: %s\n", st.msg.c_str());
       server.close();
+    } else if (cfg.apps.enabled && !apps.start(cfg.apps, &why)) {
+      fprintf(stderr, "streamsd: apps socket: %s\n", why.c_str());
+      server.close();
+      print_report(dp.stop());
     } else {
+      if (apps.running()) {
+        dispatcher.set_apps(&apps);
+        printf("streamsd: applications connect at %s (libstrdp-client)\n", apps.path().c_str());
+      }
       bool tel = cfg.telemetry && telemetry::publish(&dp, server.path());
       if (cfg.telemetry && !tel)
         fprintf(stderr, "streamsd: DPDK telemetry is off (--no-telemetry?): /strdp commands not "
@@ -127,6 +137,10 @@ int run(const config::Config &cfg, const std::vector<std::string> &eal_in,
       fflush(stdout);
       telemetry::withdraw();
       server.close();
+      // Applications first: they see a hangup, and every buffer their
+      // streams held is back before the leak check counts.
+      dispatcher.set_apps(nullptr);
+      apps.stop();
       StopReport r = dp.stop();
       print_report(r);
       status = r.clean() ? 0 : 1;

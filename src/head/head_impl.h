@@ -35,4 +35,23 @@ int head_ioctl(stdata *sp, int cmd, intptr_t arg, int *rval);
 int head_ioctl_str(stdata *sp, strioctl *ic, int *rval);
 int head_ioctl_transparent(stdata *sp, int cmd, intptr_t arg, int *rval);
 
+// The packet sizes a write must keep (the topmost queue below the head's
+// q_minpsz/q_maxpsz, the latter cut to SO_MAXBLK).
+void head_psz_limits(stdata *sp, ssize_t *minp, ssize_t *maxp);
+
+// The control and data sizes of a queued message, as getmsg splits it.
+void head_msg_parts(const mblk_t *m, long *ctl, long *data);
+
+// Pieces of the ioctl rounds, shared with the apps service (src/apphead),
+// which runs them without blocking its thread.
+// The I_STR timeout in seconds for ic_timout (-1: none).
+int head_ioctl_timeout_s(int ic_timout);
+// Copies at most max data bytes of message b to dst; returns the count.
+size_t head_copy_data_out(const mblk_t *b, char *dst, size_t max);
+// The final answer (M_IOCACK/M_IOCNAK): 0 with *rval, or the module's error.
+int head_ioc_finish(const mblk_t *reply, int *rval);
+// Turns a copy request into its M_IOCDATA answer (copyresp overlays the
+// first fields of copyreq) carrying rval.
+void head_to_iocdata(mblk_t *mp, int rval);
+
 }  // namespace strdp

@@ -56,15 +56,16 @@ class IoctlSlot {  // marks the stream's one ioctl as in progress
   stdata *sp_;
 };
 
-int timeout_of(int ic_timout) {
+iocblk *ioc(mblk_t *mp) { return reinterpret_cast<iocblk *>(mp->b_rptr); }
+
+}  // namespace
+
+int head_ioctl_timeout_s(int ic_timout) {
   if (ic_timout == INFTIM) return -1;
   return ic_timout == 0 ? kDefaultIoctlTimeoutS : ic_timout;
 }
 
-iocblk *ioc(mblk_t *mp) { return reinterpret_cast<iocblk *>(mp->b_rptr); }
-
-// Copies at most max data bytes of message b to dst; returns the count.
-size_t copy_data_out(const mblk_t *b, char *dst, size_t max) {
+size_t head_copy_data_out(const mblk_t *b, char *dst, size_t max) {
   size_t off = 0;
   for (; b != nullptr && off < max; b = b->b_cont) {
     if (b->b_datap->db_type != M_DATA) continue;
@@ -75,21 +76,16 @@ size_t copy_data_out(const mblk_t *b, char *dst, size_t max) {
   return off;
 }
 
-// Final answer: 0 with *rval, or the error the module gave.
-int finish(mblk_t *reply, int *rval) {
-  int err;
+int head_ioc_finish(const mblk_t *reply, int *rval) {
+  const auto *io = reinterpret_cast<const iocblk *>(reply->b_rptr);
   if (reply->b_datap->db_type == M_IOCACK) {
-    *rval = ioc(reply)->ioc_rval;
-    err = ioc(reply)->ioc_error;
-  } else {
-    err = ioc(reply)->ioc_error != 0 ? ioc(reply)->ioc_error : EINVAL;
+    *rval = io->ioc_rval;
+    return io->ioc_error;
   }
-  return err;
+  return io->ioc_error != 0 ? io->ioc_error : EINVAL;
 }
 
-// Turns a copy request into the M_IOCDATA answer (copyresp overlays the
-// first fields of copyreq).
-void to_iocdata(mblk_t *mp, int rval) {
+void head_to_iocdata(mblk_t *mp, int rval) {
   mp->b_datap->db_type = M_IOCDATA;
   auto *cp = reinterpret_cast<copyresp *>(mp->b_rptr);
   cp->cp_rval = reinterpret_cast<void *>(static_cast<intptr_t>(rval));
@@ -99,8 +95,6 @@ void to_iocdata(mblk_t *mp, int rval) {
     mp->b_cont = nullptr;
   }
 }
-
-}  // namespace
 
 int head_ioctl_str(stdata *sp, strioctl *ic, int *rval) {
   if (ic == nullptr) return EFAULT;
@@ -128,16 +122,16 @@ int head_ioctl_str(stdata *sp, strioctl *ic, int *rval) {
     return e;
   }
   mblk_t *reply;
-  if (int e = send_and_wait(sp, mp, timeout_of(ic->ic_timout), &reply); e != 0) return e;
+  if (int e = send_and_wait(sp, mp, head_ioctl_timeout_s(ic->ic_timout), &reply); e != 0) return e;
   unsigned char type = reply->b_datap->db_type;
   if (type == M_COPYIN || type == M_COPYOUT) {
     // A copy request answers only transparent ioctls: refuse it, tell the
     // module, and fail the caller.
-    to_iocdata(reply, EPROTO);
+    head_to_iocdata(reply, EPROTO);
     putnext(sp->wq(), reply);
     return EPROTO;
   }
-  int err = finish(reply, rval);
+  int err = head_ioc_finish(reply, rval);
   if (err == 0 && type == M_IOCACK) {
     // A kernel trusts the caller's buffer to hold whatever the module
     // returns; in-process, a module's bug would overwrite the caller's
@@ -148,7 +142,7 @@ int head_ioctl_str(stdata *sp, strioctl *ic, int *rval) {
       if (ic->ic_dp == nullptr) {
         err = EFAULT;
       } else {
-        count = copy_data_out(reply->b_cont, ic->ic_dp, count);
+        count = head_copy_data_out(reply->b_cont, ic->ic_dp, count);
       }
     }
     ic->ic_len = static_cast<int>(count);
@@ -181,31 +175,31 @@ int head_ioctl_transparent(stdata *sp, int cmd, intptr_t arg, int *rval) {
     if (int e = send_and_wait(sp, mp, kDefaultIoctlTimeoutS, &reply); e != 0) return e;
     unsigned char type = reply->b_datap->db_type;
     if (type == M_IOCACK || type == M_IOCNAK) {
-      int err = finish(reply, rval);
+      int err = head_ioc_finish(reply, rval);
       freemsg(reply);
       return err;
     }
     auto *cq = reinterpret_cast<copyreq *>(reply->b_rptr);
     if (MBLKL_(reply) < static_cast<long>(sizeof(copyreq)) || cq->cq_addr == nullptr ||
         cq->cq_size > static_cast<size_t>(kStrMsgSize)) {
-      to_iocdata(reply, EFAULT);
+      head_to_iocdata(reply, EFAULT);
       putnext(sp->wq(), reply);
       return EFAULT;
     }
     if (type == M_COPYIN) {
       mblk_t *in = allocb(cq->cq_size, BPRI_MED);
       if (in == nullptr) {
-        to_iocdata(reply, ENOSR);
+        head_to_iocdata(reply, ENOSR);
         putnext(sp->wq(), reply);
         return ENOSR;
       }
       memcpy(in->b_wptr, cq->cq_addr, cq->cq_size);
       in->b_wptr += cq->cq_size;
-      to_iocdata(reply, 0);
+      head_to_iocdata(reply, 0);
       reply->b_cont = in;
     } else {  // M_COPYOUT: the data to copy out is in b_cont
-      copy_data_out(reply->b_cont, static_cast<char *>(cq->cq_addr), cq->cq_size);
-      to_iocdata(reply, 0);
+      head_copy_data_out(reply->b_cont, static_cast<char *>(cq->cq_addr), cq->cq_size);
+      head_to_iocdata(reply, 0);
     }
     mp = reply;  // the M_IOCDATA goes down; wait for the next answer
   }

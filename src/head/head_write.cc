@@ -50,7 +50,7 @@ static int data_block(stdata *sp, const char *buf, size_t len, mblk_t **out) {
 }
 
 // The packet-size limits of the topmost queue below the head.
-static void psz_limits(stdata *sp, ssize_t *minp, ssize_t *maxp) {
+void head_psz_limits(stdata *sp, ssize_t *minp, ssize_t *maxp) {
   queue_t *top = sp->wq()->q_next;
   *minp = top->q_minpsz;
   *maxp = top->q_maxpsz;
@@ -80,7 +80,7 @@ int head_putmsg(stdata *sp, const strbuf *ctl, const strbuf *data, int band, int
   if (has_ctl && ctl->len > kStrCtlSize) return ERANGE;
   if (has_data) {
     ssize_t minp, maxp;
-    psz_limits(sp, &minp, &maxp);
+    head_psz_limits(sp, &minp, &maxp);
     if (data->len > kStrMsgSize || (maxp != INFPSZ && data->len > maxp) || data->len < minp)
       return ERANGE;
   }
@@ -119,7 +119,7 @@ int head_write(stdata *sp, const void *buf, size_t len, size_t *put) {
   if (int e = head_write_error(sp); e != 0) return e;
   if (len > 0 && buf == nullptr) return EFAULT;
   ssize_t minp, maxp;
-  psz_limits(sp, &minp, &maxp);
+  head_psz_limits(sp, &minp, &maxp);
   if (static_cast<ssize_t>(len) < minp) return ERANGE;
   if (len == 0 && !(sp->wropt & SNDZERO)) return 0;
   size_t chunk = (maxp == INFPSZ || maxp <= 0) ? static_cast<size_t>(kStrMsgSize)

@@ -13,7 +13,8 @@
 //  M_IOCACK/M_IOCNAK/M_COPYIN/M_COPYOUT  the answer to the outstanding
 //          ioctl (others, with a stale id, are freed)
 //  M_IOCTL  a module's ioctl reaching the head is refused (M_IOCNAK)
-//  M_SIG/M_PCSIG  counted (no signal delivery on the in-process head)
+//  M_SIG/M_PCSIG  counted, the signal number kept (the in-process head
+//          delivers none; the apps service signals its application)
 //  anything else  freed, counted as a bad message
 #include <fcntl.h>
 
@@ -176,6 +177,9 @@ static int strrput(queue_t *q, mblk_t *mp) {
       break;
     case M_SIG:
     case M_PCSIG:
+      // The signal number is the first byte (streamio S_MSG); a head with
+      // a process behind it (the apps service) delivers it.
+      if (MBLKL_(mp) >= 1) sp->last_sig = mp->b_rptr[0];
       ++sp->sigs_received;
       freemsg(mp);
       return 0;

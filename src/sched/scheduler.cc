@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <sched.h>
+#include <unistd.h>
 
 #include "sched/timer_service.h"
 
@@ -120,7 +121,11 @@ bool Scheduler::post(Op op, queue_t *q, mblk_t *mp) noexcept {
   // The owner drains its ring every pass; a full ring means it is busy,
   // so wait a bounded time for room rather than lose the message.
   for (unsigned spins = 0; inbound_ != nullptr; ++spins) {
-    if (rte_ring_enqueue_elem(inbound_, &r, sizeof r) == 0) return true;
+    if (rte_ring_enqueue_elem(inbound_, &r, sizeof r) == 0) {
+      if (wake_fd_ >= 0) [[unlikely]]
+        ring_if_sleeping();
+      return true;
+    }
     if (spins > (1u << 22)) break;
     rte_pause();
   }
@@ -131,6 +136,29 @@ bool Scheduler::post(Op op, queue_t *q, mblk_t *mp) noexcept {
   return false;
 }
 
+void Scheduler::ring_if_sleeping() noexcept {
+  // Dekker with prepare_sleep(): the enqueue above is ordered before this
+  // load, the owner's store of sleeping_ before its look at the ring.
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  if (sleeping_.load(std::memory_order_relaxed) && sleeping_.exchange(false)) {
+    char b = 1;
+    ssize_t n = write(wake_fd_, &b, 1);  // EAGAIN: rung already
+    (void)n;
+  }
+}
+
+bool Scheduler::prepare_sleep() noexcept {
+  sleeping_.store(true, std::memory_order_relaxed);
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  if (inbound_ != nullptr && rte_ring_count(inbound_) != 0) {
+    sleeping_.store(false, std::memory_order_relaxed);
+    return false;
+  }
+  return true;
+}
+
+bool Scheduler::timers_pending() const noexcept { return timers_->has_pending(); }
+
 bool Scheduler::call(void (*fn)(void *), void *arg) noexcept {
   if (is_current()) {
     fn(arg);
@@ -140,6 +168,7 @@ bool Scheduler::call(void (*fn)(void *), void *arg) noexcept {
   InboundReq r{reinterpret_cast<uintptr_t>(&c) | static_cast<uintptr_t>(Op::kCall), nullptr};
   while (inbound_ != nullptr && rte_ring_enqueue_elem(inbound_, &r, sizeof r) != 0) rte_pause();
   if (inbound_ == nullptr) return false;
+  if (wake_fd_ >= 0) ring_if_sleeping();
   // The owner may be a busy poll-mode lcore: spin briefly, then yield.
   for (unsigned spins = 0; !c.done.load(std::memory_order_acquire); ++spins) {
     if (spins < 1024)

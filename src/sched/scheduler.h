@@ -82,6 +82,19 @@ class Scheduler {
 
   TimerService &timers() noexcept { return *timers_; }
 
+  // Sleeping owners (the apps service, src/apphead): an owner that wants
+  // to sleep instead of polling gives a descriptor to write one byte to
+  // (a pipe's write end, non-blocking), calls prepare_sleep() before it
+  // sleeps and end_sleep() after. A post() or call() from another thread
+  // while the owner sleeps rings it. Poll-mode lcores never set one and
+  // pay one predictable branch per post.
+  void set_wakeup_fd(int fd) noexcept { wake_fd_ = fd; }
+  // True when the owner may sleep: nothing waits in the inbound ring (a
+  // request posted after this returns rings the descriptor).
+  bool prepare_sleep() noexcept;
+  void end_sleep() noexcept { sleeping_.store(false, std::memory_order_relaxed); }
+  bool timers_pending() const noexcept;
+
   // Pollers run first in every pass (owner thread; slow-path add/remove).
   int add_poller(strdp_poller_fn fn, void *arg);
   void remove_poller(int id) noexcept;
@@ -115,6 +128,9 @@ class Scheduler {
   std::unique_ptr<TimerService> timers_;
   std::vector<Poller> pollers_;
   int next_poller_id_ = 1;
+  int wake_fd_ = -1;
+  std::atomic<bool> sleeping_{false};
+  void ring_if_sleeping() noexcept;
 };
 
 inline Scheduler *owner(const queue_t *q) { return qstate(q)->sched; }

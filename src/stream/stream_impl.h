@@ -55,6 +55,7 @@ struct stdata {
   ssize_t maxblk = INFPSZ;   // SO_MAXBLK
   int closetime_ms = 15000;  // I_SETCLTIME
   uint64_t sigs_received = 0;  // M_SIG/M_PCSIG seen (no signal delivery in-process)
+  int last_sig = 0;            // the signal the last of them carried
 
   // Multiplexing (stream/mux.cc).
   strdp::MuxLink *plex = nullptr;  // linked under a multiplexor: the head's

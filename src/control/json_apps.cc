@@ -1,0 +1,35 @@
+// The apps service as the control protocol shows it: `list` gives every
+// application stream with the process that holds it, `stats` the
+// service's counters (its drops are the one place an application's
+// posted writes can be lost).
+#include "apphead/app_service.h"
+#include "control/json_views.h"
+
+namespace strdp::control {
+
+using nlohmann::json;
+
+void add_apps(apphead::AppService &apps, bool stats, json &out) {
+  apphead::AppSnapshot snap;
+  if (!apps.snapshot(&snap)) return;
+  json a = {{"socket", snap.socket}, {"connections", snap.connections}};
+  if (stats) {
+    const apphead::Counters &c = snap.counters;
+    a["counters"] = {{"connections", c.connections}, {"opens", c.opens},
+                     {"open_refused", c.open_refused}, {"closes", c.closes},
+                     {"violations", c.violations}, {"msgs_down", c.msgs_down},
+                     {"bytes_down", c.bytes_down}, {"msgs_up", c.msgs_up},
+                     {"bytes_up", c.bytes_up}, {"requests", c.requests},
+                     {"drops", c.drops}, {"signals", c.signals}, {"sleeps", c.sleeps}};
+  } else {
+    json rows = json::array();
+    for (const auto &r : snap.streams)
+      rows.push_back({{"id", r.id}, {"name", r.name}, {"pid", r.pid}, {"uid", r.uid},
+                      {"gid", r.gid}, {"modules", r.modules}, {"linked", r.linked},
+                      {"sigmask", r.sigmask}});
+    a["streams"] = std::move(rows);
+  }
+  out["apps"] = std::move(a);
+}
+
+}  // namespace strdp::control
