@@ -143,6 +143,8 @@ static void print_app_counters(FILE *out, const json &reply) {
     line += (line.empty() ? "  " : ", ") + k + " " +
             (v.is_number_unsigned() ? std::to_string(v.get<uint64_t>()) : "?");
   fprintf(out, "%s\n", line.c_str());
+  if (reply.contains("mbufs_in_use"))
+    fprintf(out, "message buffers in use: %s\n", str(reply, "mbufs_in_use").c_str());
 }
 
 void print_ports(FILE *out, const json &reply) {

@@ -52,6 +52,10 @@ AppService::~AppService() { stop(); }
 
 bool AppService::start(const config::AppsSpec &spec, std::string *why) {
   spec_ = spec;
+  // Doorbells are pipes whose other end an application holds: one that
+  // died leaves a pipe without a reader, and a write must fail EPIPE, not
+  // kill the daemon.
+  signal(SIGPIPE, SIG_IGN);
   if (sock_.open(spec_.socket, spec_.mode, spec_.group, why, SOCK_SEQPACKET) < 0) return false;
   int p[2];
   ep_ = epoll_create1(EPOLL_CLOEXEC);

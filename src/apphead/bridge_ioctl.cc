@@ -124,7 +124,9 @@ int Bridge::ioctl_simple(Pending &p, int *rval, std::vector<uint8_t> *out) {
       str_list sl{static_cast<int>(a1), names.data()};
       int e = head_ioctl(sp_, cmd, reinterpret_cast<intptr_t>(&sl), rval);
       if (e == 0) {
-        size_t n = static_cast<size_t>(std::clamp(*rval, 0, static_cast<int>(a1)));
+        // In-process the count comes back in sl_nmods; here it is rval.
+        *rval = std::clamp(sl.sl_nmods, 0, static_cast<int>(a1));
+        size_t n = static_cast<size_t>(*rval);
         const auto *b = reinterpret_cast<const uint8_t *>(names.data());
         out->assign(b, b + n * sizeof(str_mlist));
       }

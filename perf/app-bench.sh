@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Application benchmark: what a process linked with libstrdp-client gets
+# from a running streamsd, against two references measured in the same run:
+#
+#   app         strdp-app-bench oneway: 64-byte messages down the echo
+#               driver and back up, a writer thread with strdp_putmsgv and
+#               a reader thread with strdp_getmsgv (batches of 32), the
+#               daemon's apps service in between;
+#   socketpair  the same two threads over an AF_UNIX SOCK_SEQPACKET
+#               socketpair with sendmmsg/recvmmsg (batches of 32);
+#   memif       two dpdk-testpmd processes joined by a net_memif pair,
+#               txonly on one side, rxonly on the other, 64-byte frames:
+#               DPDK's own shared-memory transport between processes;
+#   RTT         strdp-app-bench rtt: putmsg then getmsg, one at a time.
+#
+#   perf/app-bench.sh [-b BUILD_DIR] [-n MSGS] [-t SECONDS] [-r REPEATS]
+#
+# Each figure is the best of REPEATS runs (a shared machine only ever
+# slows a run down). The last line is
+#   app 64B one-way: <N> Mmsg/s (<R>x memif, <S>x socketpair); RTT p50 <A> us p99 <B> us
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+build=$here/build
+msgs=2000000
+secs=5
+repeats=3
+while getopts "b:n:t:r:" o; do
+	case $o in
+	b) build=$OPTARG ;;
+	n) msgs=$OPTARG ;;
+	t) secs=$OPTARG ;;
+	r) repeats=$OPTARG ;;
+	*) echo "usage: $0 [-b BUILD_DIR] [-n MSGS] [-t SECONDS] [-r REPEATS]" >&2; exit 2 ;;
+	esac
+done
+streamsd=$build/apps/streamsd/streamsd
+bench=$build/perf/strdp-app-bench
+testpmd=$(command -v dpdk-testpmd || true)
+for p in "$streamsd" "$bench"; do
+	[[ -x $p ]] || { echo "app-bench: missing $p (build with -Dperf=true first)" >&2; exit 1; }
+done
+
+work=$(mktemp -d /tmp/strdp-appb.XXXXXX)
+chmod 755 "$work"
+cleanup() {
+	[[ -n ${dpid:-} ]] && kill "$dpid" 2>/dev/null && wait "$dpid" 2>/dev/null
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+best() { sort -g | tail -n 1; }
+
+# The daemon: no poll-mode worker, so its apps service thread and the
+# benchmark's two threads share the machine's cores and nothing else.
+cat >"$work/apps.toml" <<TOML
+telemetry = false
+[eal]
+args = ["-l", "0", "--no-huge", "-m", "512", "--no-pci", "--no-telemetry",
+        "--file-prefix=appb$$", "--log-level=*:error"]
+[control]
+socket = "$work/ctl.sock"
+[apps]
+socket = "$work/apps.sock"
+[[apps.device]]
+name = "echo"
+mode = "0666"
+TOML
+"$streamsd" -c "$work/apps.toml" >"$work/streamsd.log" 2>&1 &
+dpid=$!
+for _ in $(seq 100); do [[ -S $work/apps.sock ]] && break; sleep 0.1; done
+[[ -S $work/apps.sock ]] || { cat "$work/streamsd.log" >&2; echo "app-bench: streamsd did not start" >&2; exit 1; }
+export STRDP_SOCKET=$work/apps.sock
+
+app=() sp=()
+for _ in $(seq "$repeats"); do
+	app+=("$("$bench" oneway -n "$msgs" -s 64 -b 32 | awk '{print $2}')")
+	sp+=("$("$bench" socketpair -n "$msgs" -s 64 -b 32 | awk '{print $2}')")
+done
+rtt=$("$bench" rtt -n 200000 -s 64)
+kill "$dpid"; wait "$dpid" || true; dpid=
+
+# memif: rxonly's per-second Rx-pps, after the first second.
+run_memif() {
+	local sock=$work/memif.sock
+	rm -f "$sock"
+	timeout -s INT "$((secs + 3))" "$testpmd" -l 0,1 --main-lcore 0 --no-huge -m 512 --no-pci \
+		--file-prefix "appb-ms$$" --vdev="net_memif0,role=server,socket=$sock,id=0" \
+		--log-level='*:error' -- --forward-mode=rxonly --nb-cores=1 --stats-period 1 \
+		</dev/null >"$work/memif-rx.log" 2>&1 &
+	local rx=$!
+	sleep 1
+	timeout -s INT "$((secs + 1))" "$testpmd" -l 0,1 --main-lcore 1 --no-huge -m 512 --no-pci \
+		--file-prefix "appb-mc$$" --vdev="net_memif0,role=client,socket=$sock,id=0" \
+		--log-level='*:error' -- --forward-mode=txonly --txpkts=64 --nb-cores=1 \
+		--stats-period 1 </dev/null >"$work/memif-tx.log" 2>&1 || true
+	wait "$rx" || true
+	awk '/Rx-pps:/ {v[n++]=$2} END {for (i=1; i<n; i++) print v[i]}' "$work/memif-rx.log" | best
+}
+memif=()
+if [[ -x $testpmd ]]; then
+	for _ in $(seq "$repeats"); do memif+=("$(run_memif)"); done
+fi
+
+a=$(printf '%s\n' "${app[@]}" | best)
+s=$(printf '%s\n' "${sp[@]}" | best)
+m=$( ((${#memif[@]})) && printf '%s\n' "${memif[@]}" | best || echo 0)
+echo "runs (msg/s): app ${app[*]}; socketpair ${sp[*]}; memif ${memif[*]:-not measured (no dpdk-testpmd)}"
+p50=$(awk '{print $3}' <<<"$rtt")
+p99=$(awk '{print $6}' <<<"$rtt")
+awk -v a="$a" -v s="$s" -v m="$m" -v p50="$p50" -v p99="$p99" 'BEGIN {
+	rm = m > 0 ? sprintf("%.2fx memif", a / m) : "memif not measured"
+	printf "app 64B one-way: %.2f Mmsg/s (%s, %.2fx socketpair); RTT p50 %s us p99 %s us\n",
+	       a / 1e6, rm, a / s, p50, p99 }'

@@ -1,0 +1,257 @@
+/*
+ * strdp-app-bench — what an application gets from libstrdp-client, and
+ * the same traffic over a kernel socketpair for a reference measured in
+ * the same run (perf/app-bench.sh runs both, and memif).
+ *
+ *   strdp-app-bench oneway [-n MSGS] [-s SIZE] [-b BATCH] [-d DEVICE]
+ *       a writer thread sends MSGS messages of SIZE data bytes with
+ *       strdp_putmsgv (BATCH per call) down DEVICE (default "echo"); a
+ *       reader thread takes them back with strdp_getmsgv and checks the
+ *       sequence numbers. Prints "oneway: <N> msg/s".
+ *   strdp-app-bench socketpair [-n MSGS] [-s SIZE] [-b BATCH]
+ *       the same over an AF_UNIX SOCK_SEQPACKET socketpair with
+ *       sendmmsg/recvmmsg. Prints "socketpair: <N> msg/s".
+ *   strdp-app-bench rtt [-n MSGS] [-s SIZE] [-d DEVICE]
+ *       putmsg then getmsg, one at a time. Prints
+ *       "rtt: p50 <A> us p99 <B> us".
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <strdp/strdp_app.h>
+
+#define MAX_BATCH 256
+
+static long n_msgs = 2000000;
+static int msg_size = 64;
+static int batch = 32;
+static const char *device = "echo";
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void die(const char *what)
+{
+	fprintf(stderr, "strdp-app-bench: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+/* ------------------------------------------------------------ oneway */
+
+static strdp_stream_t *bench_sp;
+
+static void *writer(void *arg)
+{
+	(void)arg;
+	static char bufs[MAX_BATCH][65536];
+	struct strdp_msg m[MAX_BATCH];
+	long sent = 0;
+	while (sent < n_msgs) {
+		int k = (int)(n_msgs - sent < batch ? n_msgs - sent : batch);
+		for (int i = 0; i < k; ++i) {
+			uint64_t seq = (uint64_t)(sent + i);
+			memcpy(bufs[i], &seq, sizeof seq);
+			m[i].ctl.len = -1;
+			m[i].ctl.buf = NULL;
+			m[i].data.len = msg_size;
+			m[i].data.buf = bufs[i];
+			m[i].band = 0;
+			m[i].flags = MSG_BAND;
+		}
+		int n = strdp_putmsgv(bench_sp, m, k);
+		if (n <= 0)
+			die("strdp_putmsgv");
+		sent += n;
+	}
+	return NULL;
+}
+
+static int oneway(void)
+{
+	if ((bench_sp = strdp_open(device, O_RDWR, NULL)) == NULL)
+		die("strdp_open");
+	static char bufs[MAX_BATCH][65536];
+	struct strdp_msg m[MAX_BATCH];
+	pthread_t t;
+	double t0 = now_s();
+	if (pthread_create(&t, NULL, writer, NULL) != 0)
+		die("pthread_create");
+	long got = 0;
+	while (got < n_msgs) {
+		for (int i = 0; i < batch; ++i) {
+			m[i].ctl.maxlen = -1;
+			m[i].ctl.buf = NULL;
+			m[i].data.maxlen = msg_size;
+			m[i].data.buf = bufs[i];
+		}
+		int n = strdp_getmsgv(bench_sp, m, batch);
+		if (n <= 0)
+			die("strdp_getmsgv");
+		for (int i = 0; i < n; ++i, ++got) {
+			uint64_t seq;
+			memcpy(&seq, bufs[i], sizeof seq);
+			if (seq != (uint64_t)got || m[i].data.len != msg_size) {
+				fprintf(stderr, "strdp-app-bench: message %ld came as %llu\n", got,
+				        (unsigned long long)seq);
+				return 1;
+			}
+		}
+	}
+	double dt = now_s() - t0;
+	pthread_join(t, NULL);
+	strdp_close(bench_sp);
+	printf("oneway: %.0f msg/s\n", (double)n_msgs / dt);
+	return 0;
+}
+
+/* ------------------------------------------------------------ socketpair */
+
+static int sv[2];
+
+static void *sp_writer(void *arg)
+{
+	(void)arg;
+	static char bufs[MAX_BATCH][65536];
+	struct mmsghdr mh[MAX_BATCH];
+	struct iovec iov[MAX_BATCH];
+	long sent = 0;
+	while (sent < n_msgs) {
+		int k = (int)(n_msgs - sent < batch ? n_msgs - sent : batch);
+		for (int i = 0; i < k; ++i) {
+			uint64_t seq = (uint64_t)(sent + i);
+			memcpy(bufs[i], &seq, sizeof seq);
+			iov[i].iov_base = bufs[i];
+			iov[i].iov_len = (size_t)msg_size;
+			memset(&mh[i], 0, sizeof mh[i]);
+			mh[i].msg_hdr.msg_iov = &iov[i];
+			mh[i].msg_hdr.msg_iovlen = 1;
+		}
+		int n = sendmmsg(sv[0], mh, (unsigned)k, 0);
+		if (n <= 0)
+			die("sendmmsg");
+		sent += n;
+	}
+	return NULL;
+}
+
+static int socketpair_bench(void)
+{
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv) != 0)
+		die("socketpair");
+	int big = 4 << 20;
+	setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &big, sizeof big);
+	setsockopt(sv[1], SOL_SOCKET, SO_RCVBUF, &big, sizeof big);
+	static char bufs[MAX_BATCH][65536];
+	struct mmsghdr mh[MAX_BATCH];
+	struct iovec iov[MAX_BATCH];
+	pthread_t t;
+	double t0 = now_s();
+	if (pthread_create(&t, NULL, sp_writer, NULL) != 0)
+		die("pthread_create");
+	long got = 0;
+	while (got < n_msgs) {
+		for (int i = 0; i < batch; ++i) {
+			iov[i].iov_base = bufs[i];
+			iov[i].iov_len = (size_t)msg_size;
+			memset(&mh[i], 0, sizeof mh[i]);
+			mh[i].msg_hdr.msg_iov = &iov[i];
+			mh[i].msg_hdr.msg_iovlen = 1;
+		}
+		int n = recvmmsg(sv[1], mh, (unsigned)batch, MSG_WAITFORONE, NULL);
+		if (n <= 0)
+			die("recvmmsg");
+		for (int i = 0; i < n; ++i, ++got) {
+			uint64_t seq;
+			memcpy(&seq, bufs[i], sizeof seq);
+			if (seq != (uint64_t)got)
+				return 1;
+		}
+	}
+	double dt = now_s() - t0;
+	pthread_join(t, NULL);
+	printf("socketpair: %.0f msg/s\n", (double)n_msgs / dt);
+	return 0;
+}
+
+/* ------------------------------------------------------------ rtt */
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+static int rtt(void)
+{
+	strdp_stream_t *sp = strdp_open(device, O_RDWR, NULL);
+	if (sp == NULL)
+		die("strdp_open");
+	double *lat = malloc(sizeof(double) * (size_t)n_msgs);
+	static char out[65536], in[65536];
+	memset(out, 'r', sizeof out);
+	for (long i = 0; i < n_msgs; ++i) {
+		struct strbuf d = {0, msg_size, out};
+		struct strbuf g = {(int)sizeof in, -1, in};
+		int flags = 0;
+		double t0 = now_s();
+		if (strdp_putmsg(sp, NULL, &d, 0) != 0)
+			die("strdp_putmsg");
+		if (strdp_getmsg(sp, NULL, &g, &flags) != 0)
+			die("strdp_getmsg");
+		lat[i] = (now_s() - t0) * 1e6;
+		if (g.len != msg_size)
+			return 1;
+	}
+	qsort(lat, (size_t)n_msgs, sizeof *lat, cmp_double);
+	printf("rtt: p50 %.2f us p99 %.2f us\n", lat[n_msgs / 2], lat[n_msgs * 99 / 100]);
+	free(lat);
+	strdp_close(sp);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fprintf(stderr, "usage: strdp-app-bench oneway|socketpair|rtt [-n MSGS] [-s SIZE] "
+		                "[-b BATCH] [-d DEVICE]\n");
+		return 2;
+	}
+	const char *mode = argv[1];
+	int c;
+	optind = 2;
+	while ((c = getopt(argc, argv, "n:s:b:d:")) != -1) {
+		switch (c) {
+		case 'n': n_msgs = atol(optarg); break;
+		case 's': msg_size = atoi(optarg); break;
+		case 'b': batch = atoi(optarg); break;
+		case 'd': device = optarg; break;
+		default: return 2;
+		}
+	}
+	if (n_msgs < 1 || msg_size < 8 || msg_size > 65536 || batch < 1 || batch > MAX_BATCH) {
+		fprintf(stderr, "strdp-app-bench: -n >= 1, 8 <= -s <= 65536, 1 <= -b <= %d\n",
+		        MAX_BATCH);
+		return 2;
+	}
+	if (strcmp(mode, "oneway") == 0)
+		return oneway();
+	if (strcmp(mode, "socketpair") == 0)
+		return socketpair_bench();
+	if (strcmp(mode, "rtt") == 0)
+		return rtt();
+	fprintf(stderr, "strdp-app-bench: unknown mode %s\n", mode);
+	return 2;
+}
