@@ -35,9 +35,11 @@ if [[ ! -f $BUILD/build.ninja ]]; then
 	meson setup "$BUILD" >/dev/null ||
 		die "meson setup $BUILD failed (see $BUILD/meson-logs/meson-log.txt)"
 fi
-ninja -C "$BUILD" apps/streamsd/streamsd apps/strctl/strctl || die "the build failed"
+ninja -C "$BUILD" apps/streamsd/streamsd apps/strctl/strctl \
+	apps/strdp-examples/strdp-echo-client || die "the build failed"
 STREAMSD=$BUILD/apps/streamsd/streamsd
 STRCTL=$BUILD/apps/strctl/strctl
+ECHO_CLIENT=$BUILD/apps/strdp-examples/strdp-echo-client
 
 # --- hugepages ----------------------------------------------------------
 
@@ -106,6 +108,13 @@ for cmd in list stats ports; do
 	say "strctl $cmd"
 	"$STRCTL" --socket "$SOCK" $cmd
 done
+# An ordinary process (no DPDK, libstrdp-client) opens /dev/echo in the
+# daemon through the [apps] socket and checks what comes back.
+APPS_SOCK=$(awk -F'"' '/^\[apps\]/ {a = 1} a && /^socket *=/ {print $2; exit}' "$CONFIG")
+if [[ -S ${APPS_SOCK:-/nonexistent} ]]; then
+	say "an application: strdp-echo-client -n 10000 (STRDP_SOCKET=$APPS_SOCK)"
+	STRDP_SOCKET=$APPS_SOCK "$ECHO_CLIENT" -n 10000 || die "the echo client failed"
+fi
 sleep "$SECONDS_TO_RUN"
 say "strctl ports (after ${SECONDS_TO_RUN}s more)"
 "$STRCTL" --socket "$SOCK" ports
