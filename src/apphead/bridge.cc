@@ -126,16 +126,19 @@ unsigned Bridge::poll() {
   if (violated_ || closed_ || hdr_ == nullptr) return 0;
   touched_ = false;
   unsigned work = 0;
-  if (sp_ != nullptr && sp_->plex == nullptr && !hung_) work += drain_wr();
+  if (sp_ != nullptr && !hung_) work += drain_wr();
   if (!violated_) work += serve_requests();
   if (!violated_ && !closed_) publish();
   if (touched_ || work != 0) ring_app();
   return work;
 }
 
+// Input the next pass could act on: a request when none is pending, a
+// posted write that flow control did not hold back last time (what lifts
+// flow control runs on this thread, or rings it from another).
 bool Bridge::has_input() const {
   if (violated_ || closed_ || hdr_ == nullptr) return false;
-  return !req_.empty() || (!wr_.empty() && !hung_);
+  return (!pend_.active && !req_.empty()) || (!wr_.empty() && !hung_ && !wr_blocked_);
 }
 
 void Bridge::arm_doorbell(bool on) {
@@ -183,6 +186,7 @@ void Bridge::hang_up() {
 
 unsigned Bridge::drain_wr() {
   unsigned n = 0;
+  wr_blocked_ = false;
   RecHdr h;
   const uint8_t *body;
   for (; n < kWrBudget; ++n) {
@@ -194,7 +198,10 @@ unsigned Bridge::drain_wr() {
     }
     bool stop = false;
     if (!post_one(h, body, &stop)) break;  // violation
-    if (stop) break;                       // flow control: leave it there
+    if (stop) {                            // flow control: leave it there
+      wr_blocked_ = true;
+      break;
+    }
     wr_.consume(h);
   }
   if (n != 0) {
@@ -220,6 +227,12 @@ bool Bridge::post_one(const RecHdr &h, const uint8_t *body, bool *stop) {
       (h.kind == kWrite && (ctl != -1 || pb.band != 0))) {
     fail("bad posted write (lengths, band or flags)");
     return false;
+  }
+  if (sp_->plex != nullptr) {
+    // Linked under a mux since the library posted it: the stream has no
+    // head of its own (in-process, the write fails EINVAL).
+    ++ctr_->drops;
+    return true;
   }
   if (head_write_error(sp_) == 0 &&
       !bcanputnext(sp_->wq(), static_cast<unsigned char>(pb.band))) {

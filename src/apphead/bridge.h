@@ -138,6 +138,7 @@ class Bridge {
   Pending pend_;
   uint32_t seq_expect_ = 0;
   bool touched_ = false;  // something was published this pass
+  bool wr_blocked_ = false;  // flow control held the first posted write
   bool violated_ = false;
   bool closed_ = false;
   bool hung_ = false;

@@ -60,7 +60,7 @@ int Bridge::link(Pending &p, int *rval) {
   if (lower == nullptr || lower == this || lower->stream() == nullptr) return EBADF;
   int cmd = static_cast<int>(p.rq.a[0]);
   int e = head_ioctl(sp_, cmd, reinterpret_cast<intptr_t>(lower->stream()), rval);
-  if (e == 0 && cmd == I_PLINK) conn_->note_plink(this, *rval);
+  if (e == 0 && cmd == I_PLINK) conn_->note_plink(sp_->drv->name.c_str(), *rval);
   return e;
 }
 
@@ -92,7 +92,7 @@ int Bridge::ioctl_simple(Pending &p, int *rval, std::vector<uint8_t> *out) {
     case I_PUNLINK: {
       if (a1 < INT32_MIN || a1 > INT32_MAX) return EINVAL;
       int e = head_ioctl(sp_, cmd, static_cast<intptr_t>(a1), rval);
-      if (e == 0 && cmd == I_PUNLINK) conn_->forget_plink(this, static_cast<int>(a1));
+      if (e == 0 && cmd == I_PUNLINK) conn_->forget_plink(sp_->drv->name.c_str(), static_cast<int>(a1));
       return e;
     }
     case I_SETCLTIME: {

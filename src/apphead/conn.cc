@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "config/config.h"
+#include "head/head_impl.h"
 
 namespace strdp::apphead {
 
@@ -64,10 +65,17 @@ Conn::~Conn() {
 }
 
 void Conn::close_streams() {
-  // Persistent links the application made go with it: nothing else could
-  // ever unlink them, and their lower streams are its own.
-  for (auto &[upper, muxid] : plinks_) {
-    if (upper->stream() != nullptr) strdp_ioctl(upper->stream(), I_PUNLINK, muxid);
+  // Persistent links the application made go with it: their lower
+  // streams are its own. They outlive the stream that made them (that is
+  // what persistent means), so a stream of the mux driver opened for the
+  // purpose undoes each, as an administrator's I_PUNLINK would.
+  cred cr = make_peer_cred(pid_, uid_, gid_);
+  for (auto &[mux, muxid] : plinks_) {
+    stdata *ctl = stream_open(mux.c_str(), O_RDWR | O_NONBLOCK, &cr);
+    if (ctl == nullptr) continue;
+    int rval;
+    head_ioctl(ctl, I_PUNLINK, muxid, &rval);
+    stream_close(ctl);
   }
   plinks_.clear();
   // Uppers first: closing one unlinks what it I_LINKed, which frees the
@@ -106,9 +114,9 @@ Bridge *Conn::find(uint64_t id) const {
   return nullptr;
 }
 
-void Conn::forget_plink(Bridge *upper, int muxid) {
+void Conn::forget_plink(const char *mux, int muxid) {
   for (size_t i = 0; i < plinks_.size(); ++i) {
-    if (plinks_[i].first != upper || (muxid != MUXID_ALL && plinks_[i].second != muxid)) continue;
+    if (plinks_[i].first != mux || (muxid != MUXID_ALL && plinks_[i].second != muxid)) continue;
     plinks_.erase(plinks_.begin() + static_cast<ptrdiff_t>(i));
     --i;
   }
@@ -193,7 +201,6 @@ unsigned Conn::poll() {
       return work;
     }
     if (b.closed()) {
-      forget_plink(&b, MUXID_ALL);
       bridges_.erase(bridges_.begin() + static_cast<ptrdiff_t>(i));
       continue;
     }

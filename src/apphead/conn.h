@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include <memory>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -54,8 +55,11 @@ class Conn {
   Bridge *find(uint64_t id) const;
   // A stream the application closed while linked under a mux.
   void adopt_linked(stdata *sp) { linked_.push_back(sp); }
-  void note_plink(Bridge *upper, int muxid) { plinks_.emplace_back(upper, muxid); }
-  void forget_plink(Bridge *upper, int muxid);
+  // A persistent link the application made (I_PLINK through a stream of
+  // driver `mux`), undone when the application goes; forgotten when it
+  // undoes it itself (I_PUNLINK, MUXID_ALL: all of that driver's).
+  void note_plink(const char *mux, int muxid) { plinks_.emplace_back(mux, muxid); }
+  void forget_plink(const char *mux, int muxid);
   void send_signal(int sig);
   // Doorbells to watch, for the service's epoll set: each new stream's.
   std::vector<int> take_new_doorbells() { return std::move(new_bells_); }
@@ -76,7 +80,7 @@ class Conn {
   const char *why_ = "";
   std::vector<std::unique_ptr<Bridge>> bridges_;
   std::vector<stdata *> linked_;
-  std::vector<std::pair<Bridge *, int>> plinks_;
+  std::vector<std::pair<std::string, int>> plinks_;
   std::vector<int> new_bells_;
 };
 

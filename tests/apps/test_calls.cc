@@ -461,6 +461,43 @@ TEST(FlowControl, AFullStreamSaysEagainAndLosesNothing) {
   EXPECT_EQ(g_daemon->app_counters().value("drops", 0ull), drops0);
 }
 
+// CPU seconds a process has used (utime + stime from /proc).
+double cpu_seconds(pid_t pid) {
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%d/stat", static_cast<int>(pid));
+  FILE *f = fopen(path, "r");
+  if (f == nullptr) return -1;
+  char buf[1024];
+  size_t n = fread(buf, 1, sizeof buf - 1, f);
+  fclose(f);
+  buf[n] = '\0';
+  const char *p = strrchr(buf, ')');  // the command name may hold spaces
+  unsigned long ut = 0, st = 0;
+  if (p == nullptr || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) != 2)
+    return -1;
+  return static_cast<double>(ut + st) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+TEST(Idle, ABlockedReaderAndTheDaemonSleep) {
+  Stream e("echo");
+  std::atomic<bool> done{false};
+  std::thread reader([&] {
+    Got g = get(e);  // blocks until the message below
+    done = g.rc == 0 && g.data == "bye";
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // past the spins
+  double d0 = cpu_seconds(g_daemon->pid()), a0 = cpu_seconds(getpid());
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  double d1 = cpu_seconds(g_daemon->pid()), a1 = cpu_seconds(getpid());
+  put(e, "", "bye");
+  reader.join();
+  EXPECT_TRUE(done.load());
+  // Generous bounds (a busy machine's scheduling noise, sanitizer
+  // builds): a spinning side would use the whole 1.5 s.
+  EXPECT_LT(d1 - d0, 0.3) << "streamsd used CPU while its only application waited";
+  EXPECT_LT(a1 - a0, 0.3) << "the waiting application used CPU";
+}
+
 TEST(Daemon, ListShowsThisProcessesStreams) {
   Stream e("echo");
   ASSERT_EQ(strdp_ioctl(e, I_PUSH, reinterpret_cast<intptr_t>("passmod")), 0);

@@ -238,6 +238,15 @@ TEST_F(Hostile, AKilledApplicationsStreamsCloseAndItsBuffersComeBack) {
       }
       if (sent == 0) return 4;
     }
+    // A persistent link that outlives the stream that made it (xconn is
+    // root's in the test daemon: without root there is none).
+    strdp_stream_t *x = strdp_open("xconn", O_RDWR, nullptr);
+    strdp_stream_t *lower = strdp_open("echo", O_RDWR, nullptr);
+    if (x != nullptr) {
+      if (lower == nullptr || strdp_ioctl(x, I_PLINK, reinterpret_cast<intptr_t>(lower)) <= 0)
+        return 6;
+      strdp_close(x);
+    }
     strdp_ioctl(s[0], I_FLUSH, 0);  // a request in flight, maybe
     char b = 1;
     if (write(ready[1], &b, 1) != 1) return 5;
@@ -246,9 +255,9 @@ TEST_F(Hostile, AKilledApplicationsStreamsCloseAndItsBuffersComeBack) {
   });
   char b;
   ASSERT_EQ(read(ready[0], &b, 1), 1);
-  for (int i = 0; i < 100 && d_.app_streams().size() < 3; ++i)
+  for (int i = 0; i < 100 && d_.app_streams().size() < 4; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  ASSERT_EQ(d_.app_streams().size(), 3u);
+  ASSERT_EQ(d_.app_streams().size(), 4u) << "three echo streams and the linked lower";
   EXPECT_GT(d_.mbufs_in_use(), base) << "its messages are held in the daemon";
   kill(pid, SIGKILL);
   EXPECT_EQ(wait_exit(pid), 128 + SIGKILL);
