@@ -67,8 +67,10 @@ Bridge::Step Bridge::run_getmsgv(Pending &p) {
   int dmax = clamp_max(rq.a[1], kMaxData), cmax = clamp_max(rq.a[2], kMaxCtl);
   std::vector<uint8_t> &out = scratch_->out;
   out.clear();
-  // Leave the ring room for the next reply: a batch takes at most half.
-  uint32_t cap = kRepRingSize / 2;
+  // A quarter of the ring at most: a record never crosses the ring's end,
+  // so one of more than half the ring might never fit, even in an empty
+  // ring (the padding to the end comes first); a quarter always does.
+  uint32_t cap = kRepRingSize / 4;
   if (!can_reply(cap)) return Step::kWait;
   int count = 0, err = 0;
   while (count < nmax) {

@@ -465,3 +465,23 @@ int main(int argc, char **argv) {
   ::testing::InitGoogleTest(&argc, argv);
   return RUN_ALL_TESTS();
 }
+
+// The daemon's getmsgv batch reserves up to a quarter of the reply ring:
+// in an empty ring that must fit wherever the positions stand (a record
+// never crosses the end, so the padding to it counts too). Half would
+// not: a reader once waited for ever for a batch that could not fit.
+TEST(Rings, AQuarterOfAnEmptyRingFitsAtEveryOffset) {
+  namespace shm = strdp::shm;
+  constexpr uint32_t kSize = 1u << 12;
+  alignas(8) static uint8_t mem[kSize];
+  const uint32_t len = sizeof(shm::RecHdr) + sizeof(shm::Reply) + kSize / 4;
+  for (uint64_t at = 0; at < 2 * kSize; at += 8) {
+    uint64_t prod = at, cons = at;
+    shm::RingWriter w(mem, kSize, &prod, &cons);
+    ASSERT_TRUE(w.can_reserve(len)) << "at " << at;
+    ASSERT_NE(w.reserve(len), nullptr);
+  }
+  uint64_t prod = kSize / 2 - 8, cons = prod;
+  shm::RingWriter w(mem, kSize, &prod, &cons);
+  EXPECT_FALSE(w.can_reserve(sizeof(shm::RecHdr) + kSize / 2 + 64)) << "why half is too much";
+}
