@@ -136,7 +136,6 @@ class Bridge {
   int dmn_r_ = -1;  // ours (read end)
 
   Pending pend_;
-  uint32_t seq_expect_ = 0;
   bool touched_ = false;  // something was published this pass
   bool wr_blocked_ = false;  // flow control held the first posted write
   bool violated_ = false;
