@@ -74,17 +74,9 @@ Bridge::Step Bridge::run_getmsgv(Pending &p) {
   if (!can_reply(cap)) return Step::kWait;
   int count = 0, err = 0;
   while (count < nmax) {
-    mblk_t *m = sp_->rq()->q_first;
-    if (m == nullptr) break;
-    unsigned char t = m->b_datap->db_type;
-    if (t != M_DATA && t != M_PROTO && t != M_PCPROTO) {
-      if (count == 0) err = EBADMSG;  // M_PASSFP and the like: getmsg's business
-      break;
-    }
     long ctl, data;
-    head_msg_parts(m, &ctl, &data);
-    if (ctl > std::max(cmax, 0) || data > std::max(dmax, 0)) {
-      if (count == 0) err = EMSGSIZE;
+    if (int e = head_next_whole(sp_, cmax, dmax, &ctl, &data); e != 0) {
+      if (count == 0 && e != ENODATA) err = e;
       break;
     }
     size_t need = sizeof(MsgEntry) + align8(static_cast<uint32_t>(ctl + data));

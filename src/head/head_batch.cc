@@ -1,6 +1,6 @@
 // The batch calls of <strdp/strdp_app.h> on the in-process head, and
 // strdp_fd (which it has none of). strdp_getmsgv takes whole messages
-// only: head_msg_parts() says whether the next one fits, so a batch never
+// only: head_next_whole() says whether the next one fits, so a batch never
 // leaves a message half read.
 #include <cerrno>
 
@@ -10,11 +10,16 @@ using namespace strdp;
 
 namespace strdp {
 
-void head_msg_parts(const mblk_t *m, long *ctl, long *data) {
+int head_next_whole(stdata *sp, int cmax, int dmax, long *ctl, long *data) {
+  const mblk_t *m = sp->plex == nullptr ? sp->rq()->q_first : nullptr;
+  if (m == nullptr) return ENODATA;
+  unsigned char t = m->b_datap->db_type;
+  if (t != M_DATA && t != M_PROTO && t != M_PCPROTO) return EBADMSG;
   *ctl = 0;
   *data = 0;
   for (const mblk_t *b = m; b != nullptr; b = b->b_cont)
     (b->b_datap->db_type == M_DATA ? *data : *ctl) += MBLKL_(b);
+  return *ctl > (cmax < 0 ? 0 : cmax) || *data > (dmax < 0 ? 0 : dmax) ? EMSGSIZE : 0;
 }
 
 }  // namespace strdp
@@ -68,16 +73,9 @@ extern "C" int strdp_getmsgv(strdp_stream_t *sp, strdp_msg *msgs, int n) {
   int got = 0;
   for (; got < n; ++got) {
     strdp_msg &m = msgs[got];
-    if (got > 0) {
-      // After the first, only what is queued now, and only whole messages.
-      mblk_t *q = sp->plex == nullptr ? sp->rq()->q_first : nullptr;
-      if (q == nullptr) break;
-      unsigned char t = q->b_datap->db_type;
-      if (t != M_DATA && t != M_PROTO && t != M_PCPROTO) break;
-      long c, d;
-      head_msg_parts(q, &c, &d);
-      if (c > (cmax < 0 ? 0 : cmax) || d > (dmax < 0 ? 0 : dmax)) break;
-    }
+    long c, d;
+    // After the first, only what is queued now, and only whole messages.
+    if (got > 0 && head_next_whole(sp, cmax, dmax, &c, &d) != 0) break;
     m.band = 0;
     m.flags = MSG_ANY;
     int more = strdp_getpmsg(sp, &m.ctl, &m.data, &m.band, &m.flags);
@@ -87,7 +85,10 @@ extern "C" int strdp_getmsgv(strdp_stream_t *sp, strdp_msg *msgs, int n) {
       // first pieces are read; strdp_getmsg reads the rest).
       return got > 0 ? got : fail(EMSGSIZE);
     }
-    if (m.ctl.len < 0 && m.data.len < 0 && sp->hangup) return got;  // end of file
+    // End of file: a hangup with nothing queued reads as both parts empty
+    // (head_getmsg); it ends the batch without counting as a message.
+    if (sp->hangup && m.ctl.len == 0 && m.data.len == 0 && sp->rq()->q_first == nullptr)
+      return got;
   }
   return got;
 }

@@ -39,8 +39,11 @@ int head_ioctl_transparent(stdata *sp, int cmd, intptr_t arg, int *rval);
 // q_minpsz/q_maxpsz, the latter cut to SO_MAXBLK).
 void head_psz_limits(stdata *sp, ssize_t *minp, ssize_t *maxp);
 
-// The control and data sizes of a queued message, as getmsg splits it.
-void head_msg_parts(const mblk_t *m, long *ctl, long *data);
+// Whether the first queued message can be read whole into buffers of
+// cmax control and dmax data bytes (-1: none), as a getmsgv batch takes
+// it: 0 (and its sizes in *ctl/*data), ENODATA (nothing queued), EBADMSG
+// (not M_DATA/M_PROTO/M_PCPROTO: getmsg's business) or EMSGSIZE.
+int head_next_whole(stdata *sp, int cmax, int dmax, long *ctl, long *data);
 
 // Pieces of the ioctl rounds, shared with the apps service (src/apphead),
 // which runs them without blocking its thread.

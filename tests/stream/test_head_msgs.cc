@@ -187,3 +187,33 @@ TEST_F(HeadMsgs, PollReportsEachKindOfMessage) {
 
 }  // namespace
 }  // namespace strdp::test
+
+namespace strdp::test {
+namespace {
+
+// The batch read (head_batch.cc): whole messages in order, the one that
+// does not fit left queued, and end of file as zero messages.
+TEST_F(HeadMsgs, GetmsgvTakesWholeMessagesAndEndsAtHangup) {
+  strdp_stream_t *sp = open_tdrv();
+  send_up(sp, make_msg("one"));
+  send_up(sp, make_msg("two"));
+  send_up(sp, make_msg("a longer third"));
+  char b[3][8];
+  strdp_msg m[3];
+  for (int i = 0; i < 3; ++i) m[i] = {{-1, -1, nullptr}, {8, -1, b[i]}, 0, 0};
+  ASSERT_EQ(strdp_getmsgv(sp, m, 3), 2) << "the third is bigger than the buffers";
+  EXPECT_EQ(std::string(b[0], static_cast<size_t>(m[0].data.len)), "one");
+  EXPECT_EQ(std::string(b[1], static_cast<size_t>(m[1].data.len)), "two");
+  EXPECT_EQ(strdp_getmsgv(sp, m, 3), -1);
+  EXPECT_EQ(errno, EMSGSIZE) << "it stays queued";
+  char big[32];
+  strbuf d{sizeof big, -1, big};
+  int flags = 0;
+  ASSERT_EQ(strdp_getmsg(sp, nullptr, &d, &flags), 0);
+  send_up(sp, ctl1(M_HANGUP, {}));
+  m[0].ctl = {8, -1, b[2]};
+  EXPECT_EQ(strdp_getmsgv(sp, m, 3), 0) << "end of file: no message";
+}
+
+}  // namespace
+}  // namespace strdp::test
