@@ -302,10 +302,14 @@ unsigned Bridge::serve_requests() {
 }
 
 Bridge::Step Bridge::run(Pending &p) {
-  // A fenced request waits for the posted writes made before it.
+  // A fenced request waits for the posted writes made before it. An
+  // ioctl's timeout covers that wait too: flow control may hold those
+  // writes for ever, and the caller asked to wait no longer than that.
   if (p.rq.wr_fence != 0 && wr_.pos() < p.rq.wr_fence) {
     if (hung_ || sp_ == nullptr || sp_->plex != nullptr) {
       // Nothing will take those writes any more: let the request go on.
+    } else if (p.rq.op == kOpIoctl && ioctl_overdue(p)) {
+      return reply_done(p, ETIME, -1) ? Step::kDone : Step::kWait;
     } else {
       return Step::kWait;
     }

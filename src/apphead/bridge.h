@@ -100,6 +100,7 @@ class Bridge {
   Step run_getmsgv(Pending &p);
   Step run_read(Pending &p);
   Step run_putmsg(Pending &p);
+  bool ioctl_overdue(Pending &p);
   Step run_ioctl(Pending &p);
   Step run_ioctl_wait(Pending &p);
   Step run_close(Pending &p);

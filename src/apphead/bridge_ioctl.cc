@@ -39,6 +39,22 @@ void put_int(std::vector<uint8_t> *out, int v) {
 
 }  // namespace
 
+// Whether the ioctl of p has run past its timeout. The clock starts at
+// the first look: I_STR's ic_timout (INFTIM: never), the default for a
+// transparent ioctl.
+bool Bridge::ioctl_overdue(Pending &p) {
+  if (p.deadline_ns == 0) {
+    int seconds = kDefaultIoctlTimeoutS;
+    if (static_cast<int>(p.rq.a[0]) == I_STR) {
+      int64_t tmo = p.rq.a[2];
+      seconds = tmo < INFTIM || tmo > INT32_MAX ? kDefaultIoctlTimeoutS
+                                                : head_ioctl_timeout_s(static_cast<int>(tmo));
+    }
+    p.deadline_ns = deadline_after(seconds);
+  }
+  return p.deadline_ns != UINT64_MAX && now_ns() > p.deadline_ns;
+}
+
 void Bridge::end_ioctl(Pending &p) {
   if (p.ioc_stage == 0 || sp_ == nullptr) return;
   sp_->ioc_busy = false;
@@ -199,7 +215,10 @@ Bridge::Step Bridge::run_ioctl(Pending &p) {
   // I_STR or a transparent ioctl: M_IOCTL down, rounds until the answer.
   if (int e = head_write_error(sp_); e != 0)
     return reply_done(p, e, -1) ? Step::kDone : Step::kWait;
-  if (sp_->ioc_busy) return Step::kWait;
+  if (sp_->ioc_busy) {
+    if (!ioctl_overdue(p)) return Step::kWait;
+    return reply_done(p, ETIME, -1) ? Step::kDone : Step::kWait;
+  }
   bool str = cmd == I_STR;
   int len = 0;
   if (str) {
@@ -214,10 +233,8 @@ Bridge::Step Bridge::run_ioctl(Pending &p) {
       return reply_done(p, EINVAL, -1) ? Step::kDone : Step::kWait;
     len = static_cast<int>(ilen);
     p.ioc_cap = len;
-    p.deadline_ns = deadline_after(head_ioctl_timeout_s(static_cast<int>(tmo)));
-  } else {
-    p.deadline_ns = deadline_after(kDefaultIoctlTimeoutS);
   }
+  (void)ioctl_overdue(p);  // the clock starts now unless it started waiting
   mblk_t *mp = mkiocb(static_cast<unsigned>(str ? p.rq.a[1] : cmd));
   size_t dlen = str ? static_cast<size_t>(len) : sizeof(intptr_t);
   mblk_t *d = (str && len == 0) ? nullptr : allocb(dlen, BPRI_MED);

@@ -256,6 +256,40 @@ TEST(Ioctl, IstrReachesTheModuleAndComesBack) {
   EXPECT_EQ(errno, EINVAL);
 }
 
+// Nobody answers: echo's answer waits behind data nobody reads (passmod
+// queues the M_IOCTL behind it, or the daemon still holds the posted
+// writes before it). The caller gets ETIME after ic_timout, loses no
+// data, and the stream answers the next ioctl.
+TEST(Ioctl, AnUnansweredIstrTimesOutAndLosesNothing) {
+  Stream e("echo");
+  ASSERT_EQ(strdp_ioctl(e, I_PUSH, reinterpret_cast<intptr_t>("passmod")), 0);
+  ASSERT_EQ(strdp_set_nonblock(e, 1), 0);
+  std::string data(4096, 'q');
+  int accepted = 0;
+  for (; accepted < 100000; ++accepted) {
+    data[0] = static_cast<char>(accepted);
+    if (put(e, "", data) != 0) break;
+  }
+  ASSERT_EQ(errno, EAGAIN) << "flow control never pushed back";
+  ASSERT_EQ(strdp_set_nonblock(e, 0), 0);
+  strioctl ic{CHCONV_UPPER, 1, 0, nullptr};
+  auto t0 = std::chrono::steady_clock::now();
+  EXPECT_EQ(strdp_ioctl(e, I_STR, reinterpret_cast<intptr_t>(&ic)), -1);
+  EXPECT_EQ(errno, ETIME);
+  double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_GE(waited, 0.9) << "ic_timout is 1 s";
+  EXPECT_LT(waited, 10.0);
+  for (int i = 0; i < accepted; ++i) {
+    Got g = get(e);
+    ASSERT_EQ(g.rc, 0);
+    ASSERT_EQ(g.data.size(), data.size());
+    ASSERT_EQ(g.data[0], static_cast<char>(i)) << "in order";
+  }
+  strioctl next{CHCONV_IOC | 99, 5, 0, nullptr};
+  EXPECT_EQ(strdp_ioctl(e, I_STR, reinterpret_cast<intptr_t>(&next)), -1);
+  EXPECT_EQ(errno, EINVAL) << "echo's M_IOCNAK: the late answer did not take its place";
+}
+
 TEST(Ioctl, TransparentIoctlsCopyInAndOutOfTheApplication) {
   Stream e("echo");
   ASSERT_EQ(strdp_ioctl(e, I_PUSH, reinterpret_cast<intptr_t>("charconv")), 0);
