@@ -154,8 +154,10 @@ queue_t *strdp_stream_wq(strdp_stream_t *sp);
  * stream removes its name.
  *
  * strdp_stream_lookup() returns the stream named `name` if it belongs to
- * scheduler s, else NULL with errno ENOENT (no such name) or EXDEV
- * (another scheduler's). The pointer may be used only on s's thread, and
+ * scheduler s or is shared (below), else NULL with errno ENOENT (no such
+ * name) or EXDEV (another scheduler's). A stream of s may be used only on
+ * s's thread (a shared one of another scheduler only through
+ * strdp_stream_send_down), and
  * only while strdp_stream_names_epoch() returns what it returned before
  * the lookup: the epoch changes whenever a name is set or removed, a
  * named stream's closing included, so a module that keeps the pointer
@@ -165,6 +167,27 @@ queue_t *strdp_stream_wq(strdp_stream_t *sp);
 int strdp_stream_set_name(strdp_stream_t *sp, const char *name);
 strdp_stream_t *strdp_stream_lookup(const char *name, strdp_sched_t *s);
 uint64_t strdp_stream_names_epoch(void);
+
+/*
+ * Shared streams: where other schedulers may send messages (the daemon's
+ * [[apps.stream]], a sniffer's copy stream an application reads).
+ *
+ * strdp_stream_share() marks sp shared (on its own thread; for good).
+ * The caller promises to close it only after every thread that may send
+ * down it has stopped. strdp_stream_lookup() then returns it to any
+ * scheduler (its strdp_stream_sched() tells whose it is).
+ *
+ * strdp_stream_send_down() sends mp down sp's write side as a write
+ * would, if the queue below the head can take it (canputnext). On sp's
+ * own thread it is done at once: 0, or -1 EAGAIN (full; mp is still the
+ * caller's). From another thread it is posted to sp's scheduler without
+ * waiting: 0 once posted (a copy that finds no room there is freed and
+ * counted in the head's write-side drops, STRDP_DROP_NOMEM), or -1 EAGAIN
+ * when that scheduler's request ring is full (mp is still the caller's),
+ * EXDEV when sp is not shared.
+ */
+int strdp_stream_share(strdp_stream_t *sp);
+int strdp_stream_send_down(strdp_stream_t *sp, mblk_t *mp);
 
 /*
  * Multiplexors. I_LINK and I_PLINK take the lower stream itself as arg

@@ -79,7 +79,7 @@ int set_args(queue_t *q, Sniffer *sn, const std::string &text) {
   if (a.to && !a.to->empty()) {
     int err = 0;
     if (!target.set(*a.to, sn->sched, &err))
-      return refuse("to=" + *a.to + (err == EXDEV ? ": that stream belongs to another scheduler"
+      return refuse("to=" + *a.to + (err == EXDEV ? ": that stream belongs to another scheduler and is not shared"
                                                   : ": no stream of that name"),
                     err);
   }

@@ -21,6 +21,11 @@ __attribute__((tls_model("initial-exec"))) thread_local Scheduler *Scheduler::tl
 
 namespace {
 constexpr unsigned kInboundSize = 4096;
+// Requests taken from the ring per pass. Bounded: a thread that posts as
+// fast as we take (a lane sending copies to a shared stream) must not
+// keep the owner in run_inbound for ever; the rest waits for the next
+// pass, and a sender that finds the ring full drops (try_post).
+constexpr unsigned kInboundBudget = 512;
 constexpr unsigned kInitialDefer = 256;
 // A pass runs at most this many service procedures, so one busy queue
 // cannot starve the rest of the loop (rx polling, timers).
@@ -30,7 +35,7 @@ constexpr unsigned kServiceBudget = 1024;
 constexpr unsigned kMaxDrainPasses = 100000;
 
 struct InboundReq {
-  uintptr_t op_q;  // queue_t * | Op (queue_t is 8-byte aligned)
+  uintptr_t op_q;  // queue_t * | Op (queue_t is 8-byte aligned: 3 bits)
   mblk_t *mp;
 };
 static_assert(sizeof(InboundReq) == 16);
@@ -41,7 +46,7 @@ struct alignas(8) PendingCall {
   void *arg;
   std::atomic<bool> done{false};
 };
-static_assert(alignof(queue_t) >= 4);
+static_assert(alignof(queue_t) >= 8);
 
 std::atomic<unsigned> g_sched_seq{0};
 }  // namespace
@@ -136,6 +141,14 @@ bool Scheduler::post(Op op, queue_t *q, mblk_t *mp) noexcept {
   return false;
 }
 
+bool Scheduler::try_post(Op op, queue_t *q, mblk_t *mp) noexcept {
+  InboundReq r{reinterpret_cast<uintptr_t>(q) | static_cast<uintptr_t>(op), mp};
+  if (inbound_ == nullptr || rte_ring_enqueue_elem(inbound_, &r, sizeof r) != 0) return false;
+  if (wake_fd_ >= 0) [[unlikely]]
+    ring_if_sleeping();
+  return true;
+}
+
 void Scheduler::ring_if_sleeping() noexcept {
   // Dekker with prepare_sleep(): the enqueue above is ordered before this
   // load, the owner's store of sleeping_ before its look at the ring.
@@ -184,21 +197,29 @@ unsigned Scheduler::run_inbound() noexcept {
   InboundReq reqs[32];
   unsigned total = 0;
   unsigned n;
-  while ((n = rte_ring_dequeue_burst_elem(inbound_, reqs, sizeof(InboundReq), 32, nullptr)) !=
-         0) {
+  while (total < kInboundBudget &&
+         (n = rte_ring_dequeue_burst_elem(inbound_, reqs, sizeof(InboundReq), 32, nullptr)) != 0) {
     for (unsigned i = 0; i < n; ++i) {
-      auto *q = reinterpret_cast<queue_t *>(reqs[i].op_q & ~uintptr_t{3});
-      switch (static_cast<Op>(reqs[i].op_q & 3)) {
+      auto *q = reinterpret_cast<queue_t *>(reqs[i].op_q & ~uintptr_t{7});
+      switch (static_cast<Op>(reqs[i].op_q & 7)) {
         case Op::kEnable: qenable(q); break;
         case Op::kPut: put(q, reqs[i].mp); break;
         case Op::kCall: {
-          auto *c = reinterpret_cast<PendingCall *>(reqs[i].op_q & ~uintptr_t{3});
+          auto *c = reinterpret_cast<PendingCall *>(reqs[i].op_q & ~uintptr_t{7});
           c->fn(c->arg);
           c->done.store(true, std::memory_order_release);
           break;
         }
         case Op::kPutq:
           if (!putq(q, reqs[i].mp)) {
+            count_drop(q, STRDP_DROP_NOMEM);
+            freemsg(reqs[i].mp);
+          }
+          break;
+        case Op::kPutNextIfRoom:
+          if (canputnext(q)) {
+            putnext(q, reqs[i].mp);
+          } else {
             count_drop(q, STRDP_DROP_NOMEM);
             freemsg(reqs[i].mp);
           }

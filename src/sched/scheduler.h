@@ -62,8 +62,13 @@ class Scheduler {
   unsigned drain() noexcept;
 
   // Any thread: asks the owner to do something to one of its queues.
-  enum class Op : uint32_t { kEnable, kPut, kPutq, kCall };
+  // kPutNextIfRoom: putnext(q, mp) if canputnext(q), else mp is freed
+  // and counted (q's STRDP_DROP_NOMEM): strdp_stream_send_down().
+  enum class Op : uint32_t { kEnable, kPut, kPutq, kCall, kPutNextIfRoom };
   bool post(Op op, queue_t *q, mblk_t *mp) noexcept;
+  // post() without waiting for room: false when the ring is full (mp is
+  // still the caller's).
+  bool try_post(Op op, queue_t *q, mblk_t *mp) noexcept;
   // Any thread: runs fn(arg) on the owner between passes and waits for it
   // (strdp_sched_call); on the owner's own thread, runs it at once.
   bool call(void (*fn)(void *), void *arg) noexcept;

@@ -63,6 +63,10 @@ struct stdata {
                                    // head calls fail EINVAL (illumos STPLEX)
   unsigned nlinks = 0;  // I_LINK links this stream controls: unlinked at close
 
+  // strdp_stream_share(): other threads may send down this stream (its
+  // owner closes it only after they stopped); set once, never cleared.
+  std::atomic<bool> shared{false};
+
   // The one outstanding ioctl (I_STR or transparent).
   bool ioc_busy = false;
   unsigned ioc_id = 0;

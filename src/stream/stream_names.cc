@@ -8,7 +8,9 @@
 // epoch; a module on that same thread that compares the epoch before each
 // use therefore never touches a freed stream. A module on another thread
 // gets nothing from the lookup (EXDEV), so it never holds a pointer it
-// could not check.
+// could not check, unless the stream is shared (stream_shared.cc): then
+// its owner keeps it open until every other thread has stopped, and
+// those threads only send down it through its owner's request ring.
 #include <atomic>
 #include <cerrno>
 #include <cstring>
@@ -94,7 +96,8 @@ extern "C" strdp_stream_t *strdp_stream_lookup(const char *name, strdp_sched_t *
   }
   // sp->sched is read under the mutex: the stream cannot be freed while
   // its name is in the table.
-  if (reinterpret_cast<strdp_sched_t *>(it->second->sched) != s) {
+  if (reinterpret_cast<strdp_sched_t *>(it->second->sched) != s &&
+      !it->second->shared.load(std::memory_order_acquire)) {
     errno = EXDEV;
     return nullptr;
   }
