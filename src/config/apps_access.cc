@@ -25,10 +25,18 @@ const AppDeviceSpec *AppsSpec::device(std::string_view name) const {
   return nullptr;
 }
 
+const AppStreamSpec *AppsSpec::stream(std::string_view name) const {
+  std::string_view bare = detail::strip_dev(name);
+  for (const auto &s : streams)
+    if (s.name == bare) return &s;
+  return nullptr;
+}
+
 int app_access(const AppsSpec &apps, std::string_view name, int oflag,
                uint32_t uid, uint32_t gid) {
   if (!apps.enabled) return ENOENT;
   const AppDeviceSpec *d = apps.device(name);
+  if (!d) d = apps.stream(name);
   if (!d) return ENOENT;
   if (uid == 0) return 0;
   uint32_t bits = uid == d->uid   ? (d->mode >> 6) & 7

@@ -262,6 +262,23 @@ void check_apps(Ctx &ctx, const Config &cfg) {
       break;
     }
   }
+  // A stream's name is its name in the process (strdp_stream_set_name)
+  // and what an application opens: unique among streams and devices.
+  const auto &ss = cfg.apps.streams;
+  for (size_t i = 0; i < ss.size(); ++i) {
+    if (ss[i].name.empty()) continue;  // reported when decoded
+    std::string k = "apps.stream." + ss[i].name + ".name";
+    std::string clash;
+    for (size_t j = 0; j < i && clash.empty(); ++j)
+      if (ss[j].name == ss[i].name)
+        clash = "is offered twice (first at line " + std::to_string(ss[j].line) + ")";
+    if (clash.empty() && cfg.apps.device(ss[i].name) != nullptr)
+      clash = "is also an [[apps.device]]: an application's open could mean either";
+    if (clash.empty() && cfg.stream(ss[i].name) != nullptr)
+      clash = "is also a [[stream]] (stream names are unique in the daemon)";
+    if (!clash.empty())
+      ctx.error(k, ctx.line_of(k, ss[i].line), "stream \"" + ss[i].name + "\" " + clash);
+  }
   if (!cfg.apps.enabled) return;  // its socket is not bound
   auto norm = [](const std::string &p) {
     return std::filesystem::path(p).lexically_normal();

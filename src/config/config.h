@@ -114,6 +114,16 @@ struct AppDeviceSpec {
   int line = 0;       // where it was declared (for messages)
 };
 
+// [[apps.stream]]: a stream the daemon builds at start on the apps
+// service's thread (driver, then modules), names, and shares, so a module
+// on a lane may send to it (a sniffer's to=NAME) and one application at a
+// time opens it by that name, with the rights of a device. It outlives
+// its readers: closing the application detaches it.
+struct AppStreamSpec : AppDeviceSpec {
+  std::string driver;
+  std::vector<ModuleSpec> modules;  // pushed in order, as [[stream]]'s
+};
+
 // [apps]: the socket applications connect to, and what they may open.
 struct AppsSpec {
   bool enabled = true;
@@ -121,8 +131,10 @@ struct AppsSpec {
   uint32_t mode = 0666;    // file mode of the socket: who may connect
   std::string group;       // chgrp the socket to it when set
   std::vector<AppDeviceSpec> devices;  // names unique
-  // Accepts "/dev/x" too; nullptr when not offered.
+  std::vector<AppStreamSpec> streams;  // names unique, among devices too
+  // Accept "/dev/x" too; nullptr when not offered.
   const AppDeviceSpec *device(std::string_view name) const;
+  const AppStreamSpec *stream(std::string_view name) const;
 };
 
 // May a peer (SO_PEERCRED uid/gid) open `name` with open(2) flags oflag?

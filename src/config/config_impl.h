@@ -66,7 +66,14 @@ void decode_ports(const toml::table &root, Ctx &ctx, Config &cfg);
 void decode_streams(const toml::table &root, Ctx &ctx, Config &cfg);
 void decode_links(const toml::table &root, Ctx &ctx, Config &cfg);
 void decode_autopush(const toml::table &root, Ctx &ctx, Config &cfg);
-// [apps] and its [[apps.device]] list (decode_apps.cc).
+class Reader;
+// A required name: 1..max of kNameRule (decode_items.cc).
+bool read_name(Reader &r, std::string_view k, size_t max, std::string &out,
+               std::string_view what);
+// One entry of a modules list: "name" or {name = "...", args = "..."}.
+void decode_module(Ctx &ctx, const toml::node &n, const std::string &key,
+                   std::vector<ModuleSpec> &out);
+// [apps] and its [[apps.device]] and [[apps.stream]] lists (decode_apps.cc).
 void decode_apps(Ctx &ctx, const toml::table &apps, Config &cfg);
 
 // What eal_lcores() found: a list, no lcore option at all (EAL then

@@ -1,6 +1,7 @@
-// TOML -> Config, [apps]: the socket applications connect to and the
-// [[apps.device]] list of drivers they may open, each with the owner,
-// group and mode a device node would have. Users and groups are resolved
+// TOML -> Config, [apps]: the socket applications connect to, the
+// [[apps.device]] list of drivers they may open and the [[apps.stream]]
+// list of streams the daemon builds for them, each with the owner, group
+// and mode a device node would have. Users and groups are resolved
 // here, at load time; duplicates and the socket against [control] are
 // checked in check.cc, drivers in registry_check.cc.
 #include "config/reader.h"
@@ -13,6 +14,14 @@ std::string driver_expected() {
   return "a driver name, \"name\" or \"/dev/name\" (1.." +
          std::to_string(MODMAXNAMELEN - 1) +
          " letters, digits, '_', '.', '-')";
+}
+
+// owner, group, mode: the rights of a device node.
+void read_rights(Reader &r, AppDeviceSpec &d) {
+  r.user_id("owner", d.uid);
+  r.group_id("group", d.gid);
+  r.mode("mode", d.mode);
+  d.line = r.line();
 }
 
 void decode_device(Ctx &ctx, const toml::table &t, size_t index,
@@ -35,30 +44,53 @@ void decode_device(Ctx &ctx, const toml::table &t, size_t index,
       d.name = std::string(bare);
     }
   }
-  r.user_id("owner", d.uid);
-  r.group_id("group", d.gid);
-  r.mode("mode", d.mode);
-  d.line = r.line();
+  read_rights(r, d);
   cfg.apps.devices.push_back(std::move(d));
 }
 
-void decode_devices(Reader &r, Config &cfg) {
-  const toml::node *n = r.find("device");
+void decode_stream(Ctx &ctx, const toml::table &t, size_t index,
+                   Config &cfg) {
+  AppStreamSpec s;
+  std::string peek;
+  if (const toml::node *n = t.get("name"); n && n->is_string())
+    peek = n->as_string()->get();
+  std::string prefix = item_key("apps.stream", peek, index);
+  Reader r(ctx, t, prefix, {"name", "driver", "modules", "owner", "group", "mode"});
+  read_name(r, "name", kMaxName, s.name, "a stream name");
+  read_name(r, "driver", MODMAXNAMELEN - 1, s.driver, "a driver name");
+  if (const toml::node *n = r.find("modules")) {
+    if (const toml::array *a = n->as_array()) {
+      for (size_t i = 0; i < a->size(); ++i)
+        decode_module(ctx, (*a)[i], r.key("modules") + "[" + std::to_string(i) + "]",
+                      s.modules);
+    } else {
+      ctx.error(r.key("modules"), static_cast<int>(n->source().begin.line),
+                "expected an array of modules, got " + describe(*n));
+    }
+  }
+  read_rights(r, s);
+  cfg.apps.streams.push_back(std::move(s));
+}
+
+// [[apps.KEY]]: an array of tables, each given to one().
+void decode_list(Reader &r, const char *key, Config &cfg,
+                 void (*one)(Ctx &, const toml::table &, size_t, Config &)) {
+  const toml::node *n = r.find(key);
   if (!n) return;
   Ctx &ctx = r.ctx();
   const toml::array *a = n->as_array();
   if (!a) {
-    ctx.error(r.key("device"), static_cast<int>(n->source().begin.line),
-              "expected an array of tables ([[apps.device]]), got " +
+    ctx.error(r.key(key), static_cast<int>(n->source().begin.line),
+              std::string("expected an array of tables ([[apps.") + key + "]]), got " +
                   describe(*n));
     return;
   }
   for (size_t i = 0; i < a->size(); ++i) {
     const toml::node &e = (*a)[i];
     if (const toml::table *t = e.as_table()) {
-      decode_device(ctx, *t, i, cfg);
+      one(ctx, *t, i, cfg);
     } else {
-      ctx.error(r.key("device") + "[" + std::to_string(i) + "]",
+      ctx.error(r.key(key) + "[" + std::to_string(i) + "]",
                 static_cast<int>(e.source().begin.line),
                 "expected a table, got " + describe(e));
     }
@@ -68,12 +100,13 @@ void decode_devices(Reader &r, Config &cfg) {
 }  // namespace
 
 void decode_apps(Ctx &ctx, const toml::table &t, Config &cfg) {
-  Reader r(ctx, t, "apps", {"enabled", "socket", "mode", "group", "device"});
+  Reader r(ctx, t, "apps", {"enabled", "socket", "mode", "group", "device", "stream"});
   r.boolean("enabled", cfg.apps.enabled);
   r.socket_path("socket", cfg.apps.socket);
   r.mode("mode", cfg.apps.mode);
   r.group_name("group", cfg.apps.group);
-  decode_devices(r, cfg);
+  decode_list(r, "device", cfg, decode_device);
+  decode_list(r, "stream", cfg, decode_stream);
 }
 
 }  // namespace strdp::config::detail

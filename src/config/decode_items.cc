@@ -54,23 +54,6 @@ std::string peek_name(const toml::table &t) {
   return s ? s->get() : std::string();
 }
 
-// A required name: 1..max of kNameRule.
-bool read_name(Reader &r, std::string_view k, size_t max, std::string &out,
-               std::string_view what) {
-  std::string expected = std::string(what) + " (1.." + std::to_string(max) +
-                         " " + kNameRule + ")";
-  std::string v;
-  if (!r.string(k, v, true, expected)) return false;
-  if (!valid_name(v, max)) {
-    r.ctx().error(r.key(k), r.ctx().line_of(r.key(k), r.line()),
-                  "expected " + expected + ", got " +
-                      describe(toml::value<std::string>(v)));
-    return false;
-  }
-  out = std::move(v);
-  return true;
-}
-
 bool power_of_two(int64_t v) { return v > 0 && (v & (v - 1)) == 0; }
 
 void read_desc(Reader &r, std::string_view k, uint16_t &out) {
@@ -123,37 +106,6 @@ void decode_port(Ctx &ctx, const toml::table &t, size_t index, Config &cfg) {
   r.boolean("promiscuous", p.promiscuous);
   p.at = {ctx.file, r.line(), prefix};
   cfg.ports.push_back(std::move(p));
-}
-
-// One entry of a stream's modules: "name" or {name = "...", args = "..."}.
-void decode_module(Ctx &ctx, const toml::node &n, const std::string &key,
-                   std::vector<ModuleSpec> &out) {
-  ModuleSpec m;
-  int line = static_cast<int>(n.source().begin.line);
-  std::string expected = std::string("a module name (1..") +
-                         std::to_string(FMNAMESZ) + " " + kNameRule + ")";
-  if (n.is_string()) {
-    if (!read_string(ctx, key, n, m.name, expected)) return;
-    ctx.lines[key] = line;
-    m.at = {ctx.file, line, key};
-  } else if (const toml::table *t = n.as_table()) {
-    Reader r(ctx, *t, key, {"name", "args"});
-    if (!r.string("name", m.name, true, expected)) return;
-    r.string("args", m.args, false, "a string of key=value arguments");
-    m.at = {ctx.file, ctx.line_of(key + ".name", line), key + ".name"};
-  } else {
-    ctx.error(key, line,
-              "expected a module name or a table {name = \"...\", args = "
-              "\"...\"}, got " + describe(n));
-    return;
-  }
-  if (!valid_name(m.name, FMNAMESZ)) {
-    ctx.error(m.at.key, m.at.line,
-              "expected " + expected + ", got " +
-                  describe(toml::value<std::string>(m.name)));
-    return;
-  }
-  out.push_back(std::move(m));
 }
 
 void decode_stream(Ctx &ctx, const toml::table &t, size_t index,
@@ -283,6 +235,55 @@ void decode_rule(Ctx &ctx, const toml::table &t, size_t index, Config &cfg) {
 }
 
 }  // namespace
+
+// A required name: 1..max of kNameRule.
+bool read_name(Reader &r, std::string_view k, size_t max, std::string &out,
+               std::string_view what) {
+  std::string expected = std::string(what) + " (1.." + std::to_string(max) +
+                         " " + kNameRule + ")";
+  std::string v;
+  if (!r.string(k, v, true, expected)) return false;
+  if (!valid_name(v, max)) {
+    r.ctx().error(r.key(k), r.ctx().line_of(r.key(k), r.line()),
+                  "expected " + expected + ", got " +
+                      describe(toml::value<std::string>(v)));
+    return false;
+  }
+  out = std::move(v);
+  return true;
+}
+
+// One entry of a stream's modules: "name" or {name = "...", args = "..."}.
+void decode_module(Ctx &ctx, const toml::node &n, const std::string &key,
+                   std::vector<ModuleSpec> &out) {
+  ModuleSpec m;
+  int line = static_cast<int>(n.source().begin.line);
+  std::string expected = std::string("a module name (1..") +
+                         std::to_string(FMNAMESZ) + " " + kNameRule + ")";
+  if (n.is_string()) {
+    if (!read_string(ctx, key, n, m.name, expected)) return;
+    ctx.lines[key] = line;
+    m.at = {ctx.file, line, key};
+  } else if (const toml::table *t = n.as_table()) {
+    Reader r(ctx, *t, key, {"name", "args"});
+    if (!r.string("name", m.name, true, expected)) return;
+    r.string("args", m.args, false, "a string of key=value arguments");
+    m.at = {ctx.file, ctx.line_of(key + ".name", line), key + ".name"};
+  } else {
+    ctx.error(key, line,
+              "expected a module name or a table {name = \"...\", args = "
+              "\"...\"}, got " + describe(n));
+    return;
+  }
+  if (!valid_name(m.name, FMNAMESZ)) {
+    ctx.error(m.at.key, m.at.line,
+              "expected " + expected + ", got " +
+                  describe(toml::value<std::string>(m.name)));
+    return;
+  }
+  out.push_back(std::move(m));
+}
+
 
 void decode_ports(const toml::table &root, Ctx &ctx, Config &cfg) {
   for (auto [i, t] : items(root, ctx, "port")) decode_port(ctx, *t, i, cfg);

@@ -1,6 +1,7 @@
 // check_registry(): what load() cannot know, because it depends on what
 // is registered (built-ins, then the config's plugins): every driver and
-// module named exists (in streams, autopush rules and [apps] devices),
+// module named exists (in streams, autopush rules, [apps] devices and
+// streams),
 // and every link's mux is a multiplexing driver.
 #include "config/config_impl.h"
 
@@ -49,6 +50,16 @@ std::vector<Error> check_registry(const Config &cfg) {
     add(cfg.where("apps.device." + d.name + ".name", d.line),
         "[apps] device \"" + d.name + "\": no driver \"" + d.name +
             "\" is registered (built in, or by one of the plugins)");
+  }
+  for (const AppStreamSpec &s : cfg.apps.streams) {
+    std::string k = "apps.stream." + s.name;
+    if (!strdp_driver_exists(s.driver.c_str()))
+      add(cfg.where(k + ".driver", s.line),
+          "[apps] stream \"" + s.name + "\": no driver \"" + s.driver +
+              "\" is registered (built in, or by one of the plugins)");
+    for (const ModuleSpec &m : s.modules)
+      if (!strdp_module_exists(m.name.c_str()))
+        add(m.at, "no module \"" + m.name + "\" is registered");
   }
   return out;
 }
