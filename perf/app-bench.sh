@@ -3,9 +3,11 @@
 # from a running streamsd, against two references measured in the same run:
 #
 #   app         strdp-app-bench oneway: 64-byte messages down the echo
-#               driver and back up, a writer thread with strdp_putmsgv and
-#               a reader thread with strdp_getmsgv (batches of 32), the
-#               daemon's apps service in between;
+#               driver and back up, one application thread posting
+#               batches with strdp_putmsgv and taking them back with
+#               strdp_getmsgv (batches of 128, at most 1024 in flight),
+#               the daemon's apps service thread in between: one core
+#               each, as the machine has two;
 #   socketpair  the same two threads over an AF_UNIX SOCK_SEQPACKET
 #               socketpair with sendmmsg/recvmmsg (batches of 32);
 #   memif       two dpdk-testpmd processes joined by a net_memif pair,
@@ -74,7 +76,7 @@ export STRDP_SOCKET=$work/apps.sock
 
 app=() sp=()
 for _ in $(seq "$repeats"); do
-	app+=("$("$bench" oneway -n "$msgs" -s 64 -b 32 | awk '{print $2}')")
+	app+=("$("$bench" oneway -n "$msgs" -s 64 -b 128 -w 1024 | awk '{print $2}')")
 	sp+=("$("$bench" socketpair -n "$msgs" -s 64 -b 32 | awk '{print $2}')")
 done
 rtt=$("$bench" rtt -n 200000 -s 64)

@@ -69,6 +69,7 @@ std::string join(const json &a, const char *sep) {
 
 }  // namespace
 
+static void print_configured(FILE *out, const json &apps);
 static void print_app_counters(FILE *out, const json &reply);
 
 void print_list(FILE *out, const json &reply) {
@@ -96,6 +97,7 @@ void print_list(FILE *out, const json &reply) {
     at.add({str(s, "id"), str(s, "name"), str(s, "pid"), str(s, "uid"), str(s, "gid"),
             join(arr(s, "modules"), " > "), str(s, "linked")});
   at.print(out, "  ");
+  print_configured(out, *a);
 }
 
 void print_stats(FILE *out, const json &reply) {
@@ -131,6 +133,20 @@ void print_stats(FILE *out, const json &reply) {
   print_app_counters(out, reply);
 }
 
+// [[apps.stream]]: who has each, what waits in it, what it dropped.
+static void print_configured(FILE *out, const json &apps) {
+  const json &rows = arr(apps, "configured");
+  if (rows.empty()) return;
+  fprintf(out, "  configured streams ([[apps.stream]])\n");
+  Table t({"NAME", "PID", "STACK (top-down)", "QUEUED", "DROPS"});
+  for (const json &r : rows) {
+    std::string pid = str(r, "pid");
+    t.add({str(r, "name"), pid == "0" ? "-" : pid, join(arr(r, "modules"), " > "),
+           str(r, "queued"), str(r, "drops")});
+  }
+  t.print(out, "    ");
+}
+
 static void print_app_counters(FILE *out, const json &reply) {
   auto a = reply.find("apps");
   if (a == reply.end() || !a->is_object()) return;
@@ -143,6 +159,7 @@ static void print_app_counters(FILE *out, const json &reply) {
     line += (line.empty() ? "  " : ", ") + k + " " +
             (v.is_number_unsigned() ? std::to_string(v.get<uint64_t>()) : "?");
   fprintf(out, "%s\n", line.c_str());
+  print_configured(out, *a);
   if (reply.contains("mbufs_in_use"))
     fprintf(out, "message buffers in use: %s\n", str(reply, "mbufs_in_use").c_str());
 }

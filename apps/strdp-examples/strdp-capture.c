@@ -10,8 +10,10 @@
  * `count` packets. Control parts are not written.
  *
  * The daemon must offer NAME in its [apps] section, readable by this
- * process: typically the stream a sniffer copies to (`to=NAME`, see
- * docs/sniffer.md), whose messages are whole Ethernet frames as M_DATA.
+ * process: typically an [[apps.stream]] a sniffer on a lane copies to
+ * (`to=NAME`, see docs/sniffer.md and config/examples/capture.toml),
+ * whose messages are Ethernet frames (cut to the sniffer's snaplen) as
+ * M_DATA.
  * Packets are time-stamped when read here (a copy carries no time).
  *
  * The pcap format is written by hand (24-byte file header, 16-byte record

@@ -3,11 +3,12 @@
  * the same traffic over a kernel socketpair for a reference measured in
  * the same run (perf/app-bench.sh runs both, and memif).
  *
- *   strdp-app-bench oneway [-n MSGS] [-s SIZE] [-b BATCH] [-d DEVICE]
- *       a writer thread sends MSGS messages of SIZE data bytes with
- *       strdp_putmsgv (BATCH per call) down DEVICE (default "echo"); a
- *       reader thread takes them back with strdp_getmsgv and checks the
- *       sequence numbers. Prints "oneway: <N> msg/s".
+ *   strdp-app-bench oneway [-n MSGS] [-s SIZE] [-b BATCH] [-d DEVICE] [-w WINDOW]
+ *       one thread sends MSGS messages of SIZE data bytes with
+ *       strdp_putmsgv (BATCH per call) down DEVICE (default "echo") and
+ *       takes them back with strdp_getmsgv, both non-blocking, keeping
+ *       at most WINDOW (default 1024) in flight, and checks the sequence
+ *       numbers. Prints "oneway: <N> msg/s".
  *   strdp-app-bench socketpair [-n MSGS] [-s SIZE] [-b BATCH]
  *       the same over an AF_UNIX SOCK_SEQPACKET socketpair with
  *       sendmmsg/recvmmsg. Prints "socketpair: <N> msg/s".
@@ -35,6 +36,7 @@ static long n_msgs = 2000000;
 static int msg_size = 64;
 static int batch = 32;
 static const char *device = "echo";
+static long window = 1024;
 
 static double now_s(void)
 {
@@ -53,65 +55,80 @@ static void die(const char *what)
 
 static strdp_stream_t *bench_sp;
 
-static void *writer(void *arg)
+/* Fills m[0..k) with messages sent+0 .. sent+k-1 (the sequence number in
+ * the first 8 bytes). */
+static void fill(struct strdp_msg *m, char (*bufs)[65536], long sent, int k)
 {
-	(void)arg;
-	static char bufs[MAX_BATCH][65536];
-	struct strdp_msg m[MAX_BATCH];
-	long sent = 0;
-	while (sent < n_msgs) {
-		int k = (int)(n_msgs - sent < batch ? n_msgs - sent : batch);
-		for (int i = 0; i < k; ++i) {
-			uint64_t seq = (uint64_t)(sent + i);
-			memcpy(bufs[i], &seq, sizeof seq);
-			m[i].ctl.len = -1;
-			m[i].ctl.buf = NULL;
-			m[i].data.len = msg_size;
-			m[i].data.buf = bufs[i];
-			m[i].band = 0;
-			m[i].flags = MSG_BAND;
-		}
-		int n = strdp_putmsgv(bench_sp, m, k);
-		if (n <= 0)
-			die("strdp_putmsgv");
-		sent += n;
+	for (int i = 0; i < k; ++i) {
+		uint64_t seq = (uint64_t)(sent + i);
+		memcpy(bufs[i], &seq, sizeof seq);
+		m[i].ctl.len = -1;
+		m[i].ctl.buf = NULL;
+		m[i].data.len = msg_size;
+		m[i].data.buf = bufs[i];
+		m[i].band = 0;
+		m[i].flags = MSG_BAND;
 	}
-	return NULL;
 }
 
-static int oneway(void)
+/* Checks what came back; -1 when out of order or cut. */
+static int check(const struct strdp_msg *m, char (*bufs)[65536], int n, long *got)
 {
-	if ((bench_sp = strdp_open(device, O_RDWR, NULL)) == NULL)
-		die("strdp_open");
-	static char bufs[MAX_BATCH][65536];
-	struct strdp_msg m[MAX_BATCH];
-	pthread_t t;
-	double t0 = now_s();
-	if (pthread_create(&t, NULL, writer, NULL) != 0)
-		die("pthread_create");
-	long got = 0;
-	while (got < n_msgs) {
-		for (int i = 0; i < batch; ++i) {
-			m[i].ctl.maxlen = -1;
-			m[i].ctl.buf = NULL;
-			m[i].data.maxlen = msg_size;
-			m[i].data.buf = bufs[i];
-		}
-		int n = strdp_getmsgv(bench_sp, m, batch);
-		if (n <= 0)
-			die("strdp_getmsgv");
-		for (int i = 0; i < n; ++i, ++got) {
-			uint64_t seq;
-			memcpy(&seq, bufs[i], sizeof seq);
-			if (seq != (uint64_t)got || m[i].data.len != msg_size) {
-				fprintf(stderr, "strdp-app-bench: message %ld came as %llu\n", got,
-				        (unsigned long long)seq);
-				return 1;
-			}
+	for (int i = 0; i < n; ++i, ++*got) {
+		uint64_t seq;
+		memcpy(&seq, bufs[i], sizeof seq);
+		if (seq != (uint64_t)*got || m[i].data.len != msg_size) {
+			fprintf(stderr, "strdp-app-bench: message %ld came as %llu\n", *got,
+			        (unsigned long long)seq);
+			return -1;
 		}
 	}
+	return 0;
+}
+
+static void arm_reads(struct strdp_msg *m, char (*bufs)[65536])
+{
+	for (int i = 0; i < batch; ++i) {
+		m[i].ctl.maxlen = -1;
+		m[i].ctl.buf = NULL;
+		m[i].data.maxlen = msg_size;
+		m[i].data.buf = bufs[i];
+	}
+}
+
+/* One thread, so the application has one core and the daemon the other:
+ * it keeps up to `window` messages in flight, posting a batch when there
+ * is room and taking back what has come, both without blocking. */
+static int oneway(long window)
+{
+	if ((bench_sp = strdp_open(device, O_RDWR | O_NONBLOCK, NULL)) == NULL)
+		die("strdp_open");
+	static char out[MAX_BATCH][65536], in[MAX_BATCH][65536];
+	struct strdp_msg mo[MAX_BATCH], mi[MAX_BATCH];
+	long sent = 0, got = 0;
+	double t0 = now_s();
+	while (got < n_msgs) {
+		if (sent < n_msgs && sent - got + batch <= window) {
+			int k = (int)(n_msgs - sent < batch ? n_msgs - sent : batch);
+			fill(mo, out, sent, k);
+			int n = strdp_putmsgv(bench_sp, mo, k);
+			if (n > 0)
+				sent += n;
+			else if (errno != EAGAIN)
+				die("strdp_putmsgv");
+		}
+		arm_reads(mi, in);
+		int n = strdp_getmsgv(bench_sp, mi, batch);
+		if (n < 0 && errno != EAGAIN)
+			die("strdp_getmsgv");
+		if (n == 0) {
+			fprintf(stderr, "strdp-app-bench: end of file after %ld\n", got);
+			return 1;
+		}
+		if (n > 0 && check(mi, in, n, &got) != 0)
+			return 1;
+	}
 	double dt = now_s() - t0;
-	pthread_join(t, NULL);
 	strdp_close(bench_sp);
 	printf("oneway: %.0f msg/s\n", (double)n_msgs / dt);
 	return 0;
@@ -226,18 +243,19 @@ int main(int argc, char **argv)
 {
 	if (argc < 2) {
 		fprintf(stderr, "usage: strdp-app-bench oneway|socketpair|rtt [-n MSGS] [-s SIZE] "
-		                "[-b BATCH] [-d DEVICE]\n");
+		                "[-b BATCH] [-d DEVICE] [-w WINDOW]\n");
 		return 2;
 	}
 	const char *mode = argv[1];
 	int c;
 	optind = 2;
-	while ((c = getopt(argc, argv, "n:s:b:d:")) != -1) {
+	while ((c = getopt(argc, argv, "n:s:b:d:w:")) != -1) {
 		switch (c) {
 		case 'n': n_msgs = atol(optarg); break;
 		case 's': msg_size = atoi(optarg); break;
 		case 'b': batch = atoi(optarg); break;
 		case 'd': device = optarg; break;
+		case 'w': window = atol(optarg); break;
 		default: return 2;
 		}
 	}
@@ -247,7 +265,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (strcmp(mode, "oneway") == 0)
-		return oneway();
+		return oneway(window < batch ? batch : window);
 	if (strcmp(mode, "socketpair") == 0)
 		return socketpair_bench();
 	if (strcmp(mode, "rtt") == 0)

@@ -2,6 +2,7 @@
 #include "apphead/app_service.h"
 
 #include <fcntl.h>
+#include <rte_cycles.h>
 #include <rte_lcore.h>
 #include <rte_pause.h>
 #include <signal.h>
@@ -23,18 +24,24 @@ namespace {
 
 // Connections at once; one more is accepted and closed at once.
 constexpr size_t kMaxConns = 256;
-// Passes between two looks at the sockets while busy.
-constexpr unsigned kSocketEvery = 64;
+// The longest the spinning service goes without a look at the sockets
+// (new applications, opens) and the doorbells (ns).
+constexpr uint64_t kSocketEveryNs = 50'000;
+// Busy passes between two looks at the sockets.
+constexpr unsigned kBusySocketEvery = 64;
+// Idle passes between two reads of the clock.
+constexpr unsigned kIdleClockEvery = 16;
 // The spin window's bounds (ns).
 constexpr uint64_t kSpinMin = 20'000, kSpinMax = 2'000'000;
 
 // epoll tags: small numbers, never a Conn's address.
 constexpr uint64_t kTagListen = 1, kTagWake = 2, kTagBell = 3;
 
+// The TSC, not clock_gettime: the loop reads the clock on every pass,
+// and a virtual machine's clock_gettime can cost as much as the pass.
 uint64_t now_ns() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + static_cast<uint64_t>(ts.tv_nsec);
+  static const double ns_per_cycle = 1e9 / static_cast<double>(rte_get_tsc_hz());
+  return static_cast<uint64_t>(static_cast<double>(rte_get_tsc_cycles()) * ns_per_cycle);
 }
 
 void watch(int ep, int fd, uint64_t tag) {
@@ -73,6 +80,21 @@ bool AppService::start(const config::AppsSpec &spec, std::string *why) {
   scratch_ = std::make_unique<Scratch>();
   sched_ = std::make_unique<Scheduler>("apps");
   sched_->set_wakeup_fd(wake_w_);
+  // Built here, on the service's scheduler bound for the while, so start
+  // can say what failed; the thread owns them from its first pass.
+  Scheduler *prev = Scheduler::current();
+  Scheduler::bind(sched_.get());
+  bool built = streams_.build(spec_.streams, why);
+  Scheduler::bind(prev);
+  if (!built) {
+    sched_.reset();
+    for (int *f : {&ep_, &wake_r_, &wake_w_}) {
+      close(*f);
+      *f = -1;
+    }
+    sock_.close();
+    return false;
+  }
   stop_.store(false);
   thread_ = std::thread([this] { run(); });
   return true;
@@ -99,13 +121,14 @@ void AppService::run() {
   // Mempool caches and the rest of DPDK want an lcore id on this thread.
   bool registered = rte_thread_register() == 0;
   Scheduler::bind(sched_.get());
-  uint64_t last_work = now_ns();
-  unsigned pass = 0;
+  unsigned busy = 0, idle = 0, last_pass = 1;
+  uint64_t idle_since = 0, last_sockets = now_ns();
   while (!stop_.load(std::memory_order_relaxed)) {
     unsigned work = sched_->run_once();
+    bool dirty = work != 0 || last_pass != 0;
     for (size_t i = 0; i < conns_.size();) {
       Conn &c = *conns_[i];
-      work += c.poll();
+      work += c.poll(dirty);
       if (*c.violation() != '\0') {
         cmn_err(CE_WARN, "apps: pid %d uid %u broke the protocol (%s): its streams are closed",
                 static_cast<int>(c.pid()), static_cast<unsigned>(c.uid()), c.violation());
@@ -115,27 +138,51 @@ void AppService::run() {
       }
       ++i;
     }
-    if (++pass % kSocketEvery == 0 || work == 0) work += poll_events(0);
+    // Busy passes never read the clock (in a virtual machine the TSC read
+    // can trap and cost as much as the pass); they look at the sockets
+    // (new applications, opens) every kBusySocketEvery passes.
+    last_pass = work;
     if (work != 0) {
-      last_work = now_ns();
+      idle = 0;
+      if (++busy % kBusySocketEvery == 0) poll_events(0);
       continue;
     }
-    sleep_or_spin(&last_work);
+    // Idle: the clock every kIdleClockEvery passes. Doorbells are rung only
+    // while we sleep, so the spin needs no system call; the sockets are
+    // looked at every kSocketEveryNs.
+    if (idle++ % kIdleClockEvery != 0) {
+      rte_pause();
+      continue;
+    }
+    uint64_t t = now_ns();
+    if (idle == 1) idle_since = t;
+    if (t - last_sockets >= kSocketEveryNs) {
+      last_sockets = t;
+      if (poll_events(0) != 0) {
+        idle = 0;
+        last_pass = 1;
+        continue;
+      }
+    }
+    if (t - idle_since < spin_ns_) {
+      rte_pause();
+      continue;
+    }
+    try_sleep();
+    idle = 0;
+    last_pass = 1;
   }
   // Stopping: every application sees a hangup, then its streams close.
   for (auto &c : conns_) c->hang_up_all();
   conns_.clear();
+  sched_->drain();  // what the lanes posted to the shared streams included
+  streams_.close_all();
   sched_->drain();
   Scheduler::bind(nullptr);
   if (registered) rte_thread_unregister();
 }
 
-void AppService::sleep_or_spin(uint64_t *last_work) {
-  uint64_t t = now_ns();
-  if (t - *last_work < spin_ns_) {
-    rte_pause();
-    return;
-  }
+void AppService::try_sleep() {
   for (auto &c : conns_) c->arm_doorbells(true);
   bool input = false;
   for (auto &c : conns_) input = input || c->has_input();
@@ -158,7 +205,6 @@ void AppService::sleep_or_spin(uint64_t *last_work) {
     spin_ns_ = std::min(spin_ns_ * 2, kSpinMax);
   else if (t1 - t0 > 16 * spin_ns_)
     spin_ns_ = std::max(spin_ns_ / 2, kSpinMin);
-  *last_work = t1;
 }
 
 unsigned AppService::poll_events(int timeout_ms) {
@@ -212,8 +258,8 @@ void AppService::accept_all() {
       close(fd);
       continue;
     }
-    auto c = std::make_unique<Conn>(fd, uc.pid, uc.uid, uc.gid, &spec_, &ctr_, scratch_.get(),
-                                    &next_id_);
+    auto c = std::make_unique<Conn>(fd, uc.pid, uc.uid, uc.gid, &spec_, &streams_, &ctr_,
+                                    scratch_.get(), &next_id_);
     epoll_event ev{};
     ev.events = EPOLLIN | EPOLLRDHUP;
     ev.data.ptr = c.get();
@@ -242,6 +288,19 @@ void AppService::take_snapshot(AppSnapshot *out) {
       }
       out->streams.push_back(std::move(r));
     }
+  }
+  out->configured.clear();
+  for (const auto &e : streams_.entries()) {
+    ConfiguredRow r;
+    r.name = e->name;
+    r.pid = e->attached ? e->pid : 0;
+    for (auto &m : e->sp->modules) r.modules.push_back(m.mod->name);
+    strdp_qstats rq, wq;
+    strdp_qstats_get(e->sp->rq(), &rq);
+    strdp_qstats_get(e->sp->wq(), &wq);
+    r.queued = rq.queued_msgs;
+    for (uint64_t d : wq.drops) r.drops += d;
+    out->configured.push_back(std::move(r));
   }
 }
 

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "apphead/app_counters.h"
+#include "apphead/app_streams.h"
 #include "config/config.h"
 #include "control/socket_file.h"
 
@@ -50,10 +51,20 @@ struct AppStreamRow {
   int sigmask = 0;                   // I_SETSIG events
 };
 
+// A [[apps.stream]], attached or not.
+struct ConfiguredRow {
+  std::string name;
+  pid_t pid = 0;                     // the application attached to it, 0: none
+  std::vector<std::string> modules;  // top-down
+  uint64_t queued = 0;               // messages waiting at its head
+  uint64_t drops = 0;                // sent to it and dropped (it was full)
+};
+
 struct AppSnapshot {
   std::string socket;
   unsigned connections = 0;  // now
   std::vector<AppStreamRow> streams;
+  std::vector<ConfiguredRow> configured;
   Counters counters;
 };
 
@@ -64,11 +75,14 @@ class AppService {
   AppService(const AppService &) = delete;
   AppService &operator=(const AppService &) = delete;
 
-  // Binds the socket and starts the thread (after rte_eal_init). False
-  // and *why when the socket cannot be made.
+  // Builds the [[apps.stream]] streams, binds the socket and starts the
+  // thread (after rte_eal_init). False and *why when a stream cannot be
+  // built or the socket made.
   bool start(const config::AppsSpec &spec, std::string *why);
-  // Every application sees a hangup; its streams are closed; the thread
-  // ends and the socket file goes. Idempotent.
+  // Every application sees a hangup; its streams are closed, then the
+  // [[apps.stream]] streams (call it once nothing else sends to them:
+  // after the lanes stopped); the thread ends and the socket file goes.
+  // Idempotent.
   void stop();
   bool running() const { return thread_.joinable(); }
   const std::string &path() const { return sock_.path(); }
@@ -81,7 +95,8 @@ class AppService {
   unsigned poll_events(int timeout_ms);
   void accept_all();
   void take_snapshot(AppSnapshot *out);
-  void sleep_or_spin(uint64_t *last_work_ns);
+  // Sleeps in epoll unless there is input (the spin window has passed).
+  void try_sleep();
 
   config::AppsSpec spec_;
   control::SocketFile sock_;
@@ -90,6 +105,7 @@ class AppService {
   std::atomic<bool> stop_{false};
   int ep_ = -1;
   int wake_r_ = -1, wake_w_ = -1;  // scheduler wake-up and stop
+  AppStreams streams_;  // before conns_: bridges give theirs back first
   std::vector<std::unique_ptr<Conn>> conns_;
   std::unique_ptr<Scratch> scratch_;
   Counters ctr_;

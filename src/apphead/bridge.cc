@@ -51,11 +51,20 @@ Bridge::Bridge(Conn *conn, uint64_t id, Counters *ctr, Scratch *scratch)
 
 Bridge::~Bridge() {
   end_ioctl(pend_);
-  if (sp_ != nullptr) {
-    stream_close(sp_);
-    ++ctr_->closes;
-  }
+  put_stream();
   free_region();
+}
+
+void Bridge::put_stream() {
+  if (sp_ == nullptr) return;
+  if (pinned_ != nullptr) {
+    streams_->detach(pinned_);
+    pinned_ = nullptr;
+  } else {
+    stream_close(sp_);
+  }
+  sp_ = nullptr;
+  ++ctr_->closes;
 }
 
 void Bridge::free_region() {
@@ -73,7 +82,9 @@ stdata *Bridge::release_stream() {
   return sp;
 }
 
-int Bridge::open(const char *name, int oflag, pid_t pid, uid_t uid, gid_t gid, int fds[3]) {
+// The region and both doorbells; fds as open() hands them out.
+int Bridge::make_region_and_bells(const char *name, pid_t pid, uid_t uid, gid_t gid,
+                                  int fds[3]) {
   snprintf(name_, sizeof name_, "%s", name);
   pid_ = pid;
   cred_ = make_peer_cred(pid, uid, gid);
@@ -87,14 +98,43 @@ int Bridge::open(const char *name, int oflag, pid_t pid, uid_t uid, gid_t gid, i
   }
   app_w_ = app[1];
   dmn_r_ = dmn[0];
+  fds[0] = mfd;
+  fds[1] = app[0];
+  fds[2] = dmn[1];
+  return 0;
+}
+
+int Bridge::open(const char *name, int oflag, pid_t pid, uid_t uid, gid_t gid, int fds[3]) {
+  if (int e = make_region_and_bells(name, pid, uid, gid, fds); e != 0) return e;
   // The stream is the daemon's: never blocking, whatever the application
   // asked (its own non-blocking flag travels with each request).
   sp_ = stream_open(name, (oflag & ~O_NDELAY) | O_NONBLOCK, &cred_);
   if (sp_ == nullptr) {
     int e = errno != 0 ? errno : ENXIO;
-    for (int f : {mfd, app[0], dmn[1]}) close(f);
+    for (int f : {fds[0], fds[1], fds[2]}) close(f);
+    fds[0] = fds[1] = fds[2] = -1;
     return e;
   }
+  finish_open();
+  return 0;
+}
+
+int Bridge::attach(AppStreams *streams, AppStreams::Entry *e, pid_t pid, uid_t uid, gid_t gid,
+                   int fds[3]) {
+  if (int err = streams->attach(e); err != 0) return err;
+  if (int err = make_region_and_bells(e->name.c_str(), pid, uid, gid, fds); err != 0) {
+    streams->detach(e);
+    return err;
+  }
+  streams_ = streams;
+  pinned_ = e;
+  e->pid = pid;
+  sp_ = e->sp;
+  finish_open();
+  return 0;
+}
+
+void Bridge::finish_open() {
   hdr_ = reinterpret_cast<Header *>(base_);
   hdr_->magic = kMagic;
   hdr_->version = kVersion;
@@ -113,22 +153,22 @@ int Bridge::open(const char *name, int oflag, pid_t pid, uid_t uid, gid_t gid, i
   rep_ = RingWriter(base_ + kHeaderSize + kWrRingSize + kReqRingSize, kRepRingSize,
                     &hdr_->rep_prod.v, &hdr_->rep_cons.v);
   publish();
-  fds[0] = mfd;
-  fds[1] = app[0];
-  fds[2] = dmn[1];
   ++ctr_->opens;
-  return 0;
 }
 
 // ---------------------------------------------------------------- passes
 
-unsigned Bridge::poll() {
+unsigned Bridge::poll(bool dirty) {
   if (violated_ || closed_ || hdr_ == nullptr) return 0;
   touched_ = false;
   unsigned work = 0;
-  if (sp_ != nullptr && !hung_) work += drain_wr();
-  if (!violated_) work += serve_requests();
-  if (!violated_ && !closed_) publish();
+  // Requests first: a reader waiting for its getmsgv answer should not
+  // wait for a budget of posted writes as well. A fenced request that
+  // must wait for those writes gets a second look after them.
+  work += serve_requests();
+  if (!violated_ && !closed_ && sp_ != nullptr && !hung_) work += drain_wr();
+  if (!violated_ && !closed_ && pend_.active) work += serve_requests();
+  if (!violated_ && !closed_ && (dirty || work != 0)) publish();
   if (touched_ || work != 0) ring_app();
   return work;
 }
@@ -395,10 +435,8 @@ Bridge::Step Bridge::run_close(Pending &p) {
   // keeps it and closes it then.
   if (sp_ != nullptr && sp_->plex != nullptr) {
     conn_->adopt_linked(release_stream());
-  } else if (sp_ != nullptr) {
-    stream_close(sp_);
-    sp_ = nullptr;
-    ++ctr_->closes;
+  } else {
+    put_stream();
   }
   reply_done(p, 0, 0);
   closed_ = true;

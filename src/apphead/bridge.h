@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "apphead/app_counters.h"
+#include "apphead/app_streams.h"
 #include "runtime/cred.h"
 #include "shm/shm_proto.h"
 #include "stream/stream_impl.h"
@@ -47,9 +48,19 @@ class Bridge {
   // fds: the region, the application's doorbell read end, the daemon's
   // doorbell write end, for SCM_RIGHTS (the caller closes them once sent).
   int open(const char *name, int oflag, pid_t pid, uid_t uid, gid_t gid, int fds[3]);
+  // The same for a [[apps.stream]]: the stream is the configuration's,
+  // taken from `streams` (EBUSY while another application has it) and
+  // given back, not closed, when this bridge goes.
+  int attach(AppStreams *streams, AppStreams::Entry *e, pid_t pid, uid_t uid, gid_t gid,
+             int fds[3]);
+  // A [[apps.stream]], which no application may link under a mux.
+  bool configured() const { return pinned_ != nullptr; }
 
   // One pass over the rings and the stream; returns the work done.
-  unsigned poll();
+  // dirty: the service did something since this bridge's last pass (the
+  // scheduler ran, another stream moved), so the stream's state may have
+  // changed and is published again; a quiet pass publishes nothing.
+  unsigned poll(bool dirty);
   // Whatever the application posted that poll() has not taken yet.
   bool has_input() const;
   // Before the service sleeps (on): asks the application to ring; after
@@ -119,6 +130,10 @@ class Bridge {
   void ring_app();
   void end_ioctl(Pending &p);
   void free_region();
+  int make_region_and_bells(const char *name, pid_t pid, uid_t uid, gid_t gid, int fds[3]);
+  void finish_open();
+  // Lets the stream go: closed, or given back to the configuration.
+  void put_stream();
 
   Conn *conn_;
   uint64_t id_;
@@ -128,6 +143,8 @@ class Bridge {
   cred cred_{};
   pid_t pid_ = 0;
   stdata *sp_ = nullptr;
+  AppStreams *streams_ = nullptr;   // attach(): where pinned_ goes back
+  AppStreams::Entry *pinned_ = nullptr;
 
   uint8_t *base_ = nullptr;
   shm::Header *hdr_ = nullptr;

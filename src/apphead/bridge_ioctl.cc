@@ -74,6 +74,9 @@ int Bridge::link(Pending &p, int *rval) {
   // The argument stands for a descriptor of this process: any other id
   // is EBADF, as an unknown file descriptor would be.
   if (lower == nullptr || lower == this || lower->stream() == nullptr) return EBADF;
+  // A [[apps.stream]] is the configuration's: linked under a mux, it would
+  // go with the mux when that closes.
+  if (lower->configured()) return EINVAL;
   int cmd = static_cast<int>(p.rq.a[0]);
   int e = head_ioctl(sp_, cmd, reinterpret_cast<intptr_t>(lower->stream()), rval);
   if (e == 0 && cmd == I_PLINK) conn_->note_plink(sp_->drv->name.c_str(), *rval);

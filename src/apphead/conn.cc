@@ -49,10 +49,10 @@ bool send_reply(int fd, const OpenRep &rep, const int *fds, int nfds) {
 
 }  // namespace
 
-Conn::Conn(int fd, pid_t pid, uid_t uid, gid_t gid, const config::AppsSpec *apps, Counters *ctr,
-           Scratch *scratch, uint64_t *next_id)
-    : fd_(fd), pid_(pid), uid_(uid), gid_(gid), apps_(apps), ctr_(ctr), scratch_(scratch),
-      next_id_(next_id) {
+Conn::Conn(int fd, pid_t pid, uid_t uid, gid_t gid, const config::AppsSpec *apps,
+           AppStreams *streams, Counters *ctr, Scratch *scratch, uint64_t *next_id)
+    : fd_(fd), pid_(pid), uid_(uid), gid_(gid), apps_(apps), streams_(streams), ctr_(ctr),
+      scratch_(scratch), next_id_(next_id) {
   // A pidfd names this process and no later one with a recycled pid.
   pidfd_ = open_pidfd(pid);
   ++ctr_->connections;
@@ -174,7 +174,12 @@ int Conn::answer(const void *req, ssize_t n) {
   std::unique_ptr<Bridge> b;
   if (err == 0) {
     b = std::make_unique<Bridge>(this, (*next_id_)++, ctr_, scratch_);
-    err = b->open(name, rq.oflag, pid_, uid_, gid_, fds);
+    // A [[apps.stream]] is attached to, one application at a time; any
+    // other name offered is a driver, opened afresh.
+    if (AppStreams::Entry *e = apps_->stream(name) ? streams_->find(name) : nullptr)
+      err = b->attach(streams_, e, pid_, uid_, gid_, fds);
+    else
+      err = b->open(name, rq.oflag, pid_, uid_, gid_, fds);
   }
   rep.err = err;
   rep.stream_id = err == 0 ? b->id() : 0;
@@ -191,11 +196,11 @@ int Conn::answer(const void *req, ssize_t n) {
   return 0;
 }
 
-unsigned Conn::poll() {
+unsigned Conn::poll(bool dirty) {
   unsigned work = 0;
   for (size_t i = 0; i < bridges_.size();) {
     Bridge &b = *bridges_[i];
-    work += b.poll();
+    work += b.poll(dirty);
     if (b.violated()) {
       why_ = b.violation();
       return work;

@@ -24,8 +24,9 @@ class Conn {
   // Streams one application may hold open at once.
   static constexpr size_t kMaxStreams = 256;
 
-  Conn(int fd, pid_t pid, uid_t uid, gid_t gid, const config::AppsSpec *apps, Counters *ctr,
-       Scratch *scratch, uint64_t *next_id);
+  // streams: the [[apps.stream]] streams an open may attach to.
+  Conn(int fd, pid_t pid, uid_t uid, gid_t gid, const config::AppsSpec *apps, AppStreams *streams,
+       Counters *ctr, Scratch *scratch, uint64_t *next_id);
   // Closes every stream of the application (persistent links it made
   // undone first), then the socket.
   ~Conn();
@@ -41,7 +42,8 @@ class Conn {
   // connection (end of file, an error, or garbage: see violation()).
   bool on_socket();
   // One pass over every stream; frees the closed ones.
-  unsigned poll();
+  // dirty: something ran since the last pass (see Bridge::poll).
+  unsigned poll(bool dirty);
   bool has_input() const;
   bool has_deadline() const;
   void arm_doorbells(bool on);
@@ -74,6 +76,7 @@ class Conn {
   gid_t gid_;
   int pidfd_ = -1;
   const config::AppsSpec *apps_;
+  AppStreams *streams_;
   Counters *ctr_;
   Scratch *scratch_;
   uint64_t *next_id_;

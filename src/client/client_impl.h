@@ -181,16 +181,15 @@ void spin_adapt(stdata *sp, bool hit);
 // One sleep on the doorbell and the socket (see wait_until).
 void sleep_once(stdata *sp, bool short_sleep);
 
-
-// Waits until ready() holds: 0, or ENXIO once the stream is gone.
-// short_sleep: the daemon may not ring for this (a full req ring), so
-// sleeps are bounded.
 // One round of the sleeping protocol (wait.cc): the poller sleeps on the
 // doorbell, anyone else waits for the poller's next wake.
 void sleep_round(stdata *sp, bool short_sleep, bool (*ready)(void *), void *arg);
 
+// Waits until ready() holds: 0, or ENXIO once the stream is gone. Spins
+// first (spin_budget), then sleeps. short_sleep: the daemon may not ring
+// for this (a full req ring), so sleeps are bounded.
 template <class Ready>
-int wait_until(stdata *sp, uint32_t bits, Ready ready, bool short_sleep = false) {
+int wait_until(stdata *sp, Ready ready, bool short_sleep = false) {
   uint32_t budget = spin_budget(sp);
   for (uint32_t i = 0; i < budget; ++i) {
     if (ready()) {
@@ -201,9 +200,8 @@ int wait_until(stdata *sp, uint32_t bits, Ready ready, bool short_sleep = false)
     cpu_relax();
   }
   spin_adapt(sp, false);
-  // bits say what this waiter waits for; the poller arms them all, as it
-  // sleeps for every waiter of the stream (sleep_round).
-  (void)bits;
+  // The poller arms every kWait* bit: it sleeps for every waiter of the
+  // stream, whatever each waits for (sleep_round).
   for (;;) {
     if (ready()) return 0;
     if (stream_gone(sp)) return ENXIO;

@@ -48,7 +48,7 @@ int wait_post_room(stdata *sp, int band, uint32_t len) {
     if (is_nonblock(sp)) return EAGAIN;
     sp->wr.flush();  // what a batch staged must reach the daemon first
     kick_daemon(sp);
-    if (int e = wait_until(sp, shm::kWaitWrite, room); e != 0) return e;
+    if (int e = wait_until(sp, room); e != 0) return e;
   }
   return write_error(sp);
 }

@@ -57,7 +57,7 @@ int request(stdata *sp, shm::Request *rq, const Part *in, int nin, shm::Reply *r
     // The daemon has not released req yet; it may not ring for that.
     kick_daemon(sp);
     auto room = [&] { return sp->req.can_reserve(len); };
-    if (int e = wait_until(sp, shm::kWaitReply, room, true); e != 0) return e;
+    if (int e = wait_until(sp, room, true); e != 0) return e;
   }
   put_record(sp->req, shm::kRequest, parts, nparts, false);
   kick_daemon(sp);
@@ -68,7 +68,7 @@ int request(stdata *sp, shm::Request *rq, const Part *in, int nin, shm::Reply *r
     pk = sp->rep.peek(&sp->rep_hdr, &body);
     return pk != shm::Peek::kEmpty;
   };
-  if (int e = wait_until(sp, shm::kWaitReply, replied); e != 0) return e;
+  if (int e = wait_until(sp, replied); e != 0) return e;
   const shm::RecHdr &h = sp->rep_hdr;
   if (pk != shm::Peek::kRecord || h.kind != shm::kReply ||
       h.len < sizeof(shm::RecHdr) + sizeof(shm::Reply))

@@ -29,6 +29,11 @@ void add_apps(apphead::AppService &apps, bool stats, json &out) {
                       {"sigmask", r.sigmask}});
     a["streams"] = std::move(rows);
   }
+  json conf = json::array();
+  for (const auto &r : snap.configured)
+    conf.push_back({{"name", r.name}, {"pid", r.pid}, {"modules", r.modules},
+                    {"queued", r.queued}, {"drops", r.drops}});
+  a["configured"] = std::move(conf);
   out["apps"] = std::move(a);
 }
 

@@ -11,6 +11,7 @@
 #include <strdp/strdp.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -101,7 +102,10 @@ class Dataplane {
   // closed, streams closed, workers stopped) and says what failed.
   Status start(const config::Config &cfg);
   // Graceful stop (see dataplane_stop.cc); safe to call twice.
-  StopReport stop();
+  // after_lanes runs once every lane and worker has stopped and before
+  // buffers are counted: what else holds buffers, or receives from the
+  // lanes (the apps service's shared streams), stops there.
+  StopReport stop(const std::function<void()> &after_lanes = {});
   bool running() const;
 
   // ---- control operations (any thread, serialised)
@@ -136,7 +140,7 @@ class Dataplane {
   Status link_locked(Stream &mux, Stream &lower, bool persistent);
   Status unlink_locked(Stream &mux, Stream &lower);
   Status stats_of(Stream &s, StreamStats *out);
-  void stop_locked(StopReport *r);
+  void stop_locked(StopReport *r, const std::function<void()> &after_lanes = {});
 
   mutable std::mutex mu_;
   bool running_ = false;

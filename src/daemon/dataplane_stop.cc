@@ -35,18 +35,18 @@ namespace {
 constexpr unsigned kStopDrainPasses = 20000;
 }  // namespace
 
-StopReport Dataplane::stop() {
+StopReport Dataplane::stop(const std::function<void()> &after_lanes) {
   std::lock_guard lock(mu_);
   StopReport r;
   if (stopped_) {
     r.leak = leak_.count();
     return r;
   }
-  stop_locked(&r);
+  stop_locked(&r, after_lanes);
   return r;
 }
 
-void Dataplane::stop_locked(StopReport *r) {
+void Dataplane::stop_locked(StopReport *r, const std::function<void()> &after_lanes) {
   running_ = false;
   stopped_ = true;
   // A start that failed before the ports were set up took nothing yet.
@@ -117,6 +117,7 @@ void Dataplane::stop_locked(StopReport *r) {
   for (auto &a : autopush_) strdp_autopush_clear(a.driver.c_str(), a.minor);
   autopush_.clear();
 
+  if (after_lanes) after_lanes();
   leak_.mark_stop();
   r->leak = leak_.count();
 }

@@ -112,15 +112,17 @@ int run(const config::Config &cfg, const std::vector<std::string> &eal_in,
     apphead::AppService apps;
     control::Dispatcher dispatcher(dp);
     control::Server server(dispatcher);
+    // The apps service before the dataplane: its [[apps.stream]] streams
+    // must exist when a lane's module names one (a sniffer's to=NAME).
     if (!server.open(cfg.control.socket, cfg.control.mode, cfg.control.group, &why)) {
       fprintf(stderr, "streamsd: control socket: %s\n", why.c_str());
+    } else if (cfg.apps.enabled && !apps.start(cfg.apps, &why)) {
+      fprintf(stderr, "streamsd: apps: %s\n", why.c_str());
+      server.close();
     } else if (Status st = dp.start(cfg); !st.ok()) {
       fprintf(stderr, "streamsd: start-up failed: %s\n", st.msg.c_str());
       server.close();
-    } else if (cfg.apps.enabled && !apps.start(cfg.apps, &why)) {
-      fprintf(stderr, "streamsd: apps socket: %s\n", why.c_str());
-      server.close();
-      print_report(dp.stop());
+      apps.stop();
     } else {
       if (apps.running()) {
         dispatcher.set_apps(&apps);
@@ -137,11 +139,12 @@ int run(const config::Config &cfg, const std::vector<std::string> &eal_in,
       fflush(stdout);
       telemetry::withdraw();
       server.close();
-      // Applications first: they see a hangup, and every buffer their
-      // streams held is back before the leak check counts.
+      // Applications once the lanes have stopped (nothing sends to their
+      // shared streams any more) and before the leak check counts: they
+      // see a hangup, and every buffer their streams held is back.
       dispatcher.set_apps(nullptr);
+      StopReport r = dp.stop([&] { apps.stop(); });
       apps.stop();
-      StopReport r = dp.stop();
       print_report(r);
       status = r.clean() ? 0 : 1;
     }

@@ -34,7 +34,7 @@ group = "root"
 mode = "0600"
 )";
 
-bool Daemon::start(const std::string &extra) {
+bool Daemon::start(const std::string &extra, const std::string &eal) {
   char tmpl[] = "/tmp/strdp-apps-XXXXXX";
   if (mkdtemp(tmpl) == nullptr) return false;
   dir_ = tmpl;
@@ -44,7 +44,7 @@ bool Daemon::start(const std::string &extra) {
   std::string cfg = dir_ + "/streamsd.toml";
   {
     std::ofstream f(cfg);
-    f << "telemetry = false\n\n[eal]\nargs = [\"-l\", \"0\", \"--no-huge\", \"-m\", \"256\", "
+    f << "telemetry = false\n\n[eal]\nargs = [" << eal << ", \"--no-huge\", \"-m\", \"256\", "
          "\"--no-pci\", \"--no-telemetry\", \"--file-prefix=strdp-apps-"
       << getpid() << "-" << rand() << "\"]\n\n[control]\nsocket = \"" << ctl_
       << "\"\n\n[apps]\nsocket = \"" << apps_ << "\"\nmode = \"0666\"\n"

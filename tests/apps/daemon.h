@@ -18,7 +18,9 @@ class Daemon {
   // extra: TOML appended to the configuration ([[apps.device]] tables...).
   // Starts streamsd ($STREAMSD), waits for its apps socket, sets
   // $STRDP_SOCKET. False (and a message on stderr) when it did not come up.
-  bool start(const std::string &extra = "");
+  // eal: EAL arguments before the fixture's own (lcores, vdevs); the
+  // default is lcore 0 alone.
+  bool start(const std::string &extra = "", const std::string &eal = "\"-l\", \"0\"");
   // SIGTERM and wait: the daemon's exit status (0: stopped clean, no
   // buffer leaked), -1 if it had to be killed.
   int stop();
