@@ -73,6 +73,8 @@ bool read_name(Reader &r, std::string_view k, size_t max, std::string &out,
 // One entry of a modules list: "name" or {name = "...", args = "..."}.
 void decode_module(Ctx &ctx, const toml::node &n, const std::string &key,
                    std::vector<ModuleSpec> &out);
+// A table's "modules" array of such entries, when it has one.
+void decode_modules(Reader &r, std::vector<ModuleSpec> &out);
 // [apps] and its [[apps.device]] and [[apps.stream]] lists (decode_apps.cc).
 void decode_apps(Ctx &ctx, const toml::table &apps, Config &cfg);
 

@@ -58,16 +58,7 @@ void decode_stream(Ctx &ctx, const toml::table &t, size_t index,
   Reader r(ctx, t, prefix, {"name", "driver", "modules", "owner", "group", "mode"});
   read_name(r, "name", kMaxName, s.name, "a stream name");
   read_name(r, "driver", MODMAXNAMELEN - 1, s.driver, "a driver name");
-  if (const toml::node *n = r.find("modules")) {
-    if (const toml::array *a = n->as_array()) {
-      for (size_t i = 0; i < a->size(); ++i)
-        decode_module(ctx, (*a)[i], r.key("modules") + "[" + std::to_string(i) + "]",
-                      s.modules);
-    } else {
-      ctx.error(r.key("modules"), static_cast<int>(n->source().begin.line),
-                "expected an array of modules, got " + describe(*n));
-    }
-  }
+  decode_modules(r, s.modules);
   read_rights(r, s);
   cfg.apps.streams.push_back(std::move(s));
 }

@@ -160,16 +160,7 @@ void decode_stream(Ctx &ctx, const toml::table &t, size_t index,
                     "\": " + why);
     }
   }
-  if (const toml::node *n = r.find("modules")) {
-    if (const toml::array *a = n->as_array()) {
-      for (size_t i = 0; i < a->size(); ++i)
-        decode_module(ctx, (*a)[i], r.key("modules") + "[" + std::to_string(i) + "]",
-                      s.modules);
-    } else {
-      ctx.error(r.key("modules"), static_cast<int>(n->source().begin.line),
-                "expected an array of modules, got " + describe(*n));
-    }
-  }
+  decode_modules(r, s.modules);
   s.at = {ctx.file, r.line(), prefix};
   ctx.lanes_given.push_back(lanes_given);
   cfg.streams.push_back(std::move(s));
@@ -251,6 +242,20 @@ bool read_name(Reader &r, std::string_view k, size_t max, std::string &out,
   }
   out = std::move(v);
   return true;
+}
+
+// A table's "modules" array, when it has one.
+void decode_modules(Reader &r, std::vector<ModuleSpec> &out) {
+  const toml::node *n = r.find("modules");
+  if (!n) return;
+  Ctx &ctx = r.ctx();
+  if (const toml::array *a = n->as_array()) {
+    for (size_t i = 0; i < a->size(); ++i)
+      decode_module(ctx, (*a)[i], r.key("modules") + "[" + std::to_string(i) + "]", out);
+  } else {
+    ctx.error(r.key("modules"), static_cast<int>(n->source().begin.line),
+              "expected an array of modules, got " + describe(*n));
+  }
 }
 
 // One entry of a stream's modules: "name" or {name = "...", args = "..."}.
