@@ -74,10 +74,23 @@ for _ in $(seq 100); do [[ -S $work/apps.sock ]] && break; sleep 0.1; done
 [[ -S $work/apps.sock ]] || { cat "$work/streamsd.log" >&2; echo "app-bench: streamsd did not start" >&2; exit 1; }
 export STRDP_SOCKET=$work/apps.sock
 
-app=() sp=()
-for _ in $(seq "$repeats"); do
-	app+=("$("$bench" oneway -n "$msgs" -s 64 -b 128 -w 1024 | awk '{print $2}')")
-	sp+=("$("$bench" socketpair -n "$msgs" -s 64 -b 32 | awk '{print $2}')")
+# One figure per (path, size): the best of the repeats; the classic calls
+# (one request per getmsg) get a quarter of the messages.
+declare -A fig runs
+for size in 64 1500; do
+	for _ in $(seq "$repeats"); do
+		for what in batch classic socketpair; do
+			case $what in
+			batch) r=$("$bench" oneway -n "$msgs" -s "$size" -b 128 -w 1024) ;;
+			classic) r=$("$bench" oneway -c -n "$((msgs / 4))" -s "$size" -b 128 -w 1024) ;;
+			socketpair) r=$("$bench" socketpair -n "$msgs" -s "$size" -b 32) ;;
+			esac
+			runs[$what.$size]+="$(awk '{print $2}' <<<"$r") "
+		done
+	done
+	for what in batch classic socketpair; do
+		fig[$what.$size]=$(tr ' ' '\n' <<<"${runs[$what.$size]}" | grep . | best)
+	done
 done
 rtt=$("$bench" rtt -n 200000 -s 64)
 kill "$dpid"; wait "$dpid" || true; dpid=
@@ -85,7 +98,7 @@ kill "$dpid"; wait "$dpid" || true; dpid=
 # memif: rxonly's per-second Rx-pps once the link is up (copy mode, which
 # works with --no-huge and --no-shconf: docs/drivers.md).
 run_memif() {
-	local sock=$work/memif.sock
+	local size=$1 sock=$work/memif.sock
 	local eal=(--no-huge -m 1024 --no-pci --no-shconf --log-level='*:error')
 	local tp=(--nb-cores=1 --total-num-mbufs=16384 --stats-period 1)
 	rm -f "$sock"
@@ -96,23 +109,32 @@ run_memif() {
 	sleep 1.5
 	timeout -s INT "$((secs + 4))" "$testpmd" -l 0,1 --main-lcore 1 "${eal[@]}" \
 		--vdev="net_memif0,role=client,socket=$sock,id=0" -- --forward-mode=txonly \
-		--txpkts=64 "${tp[@]}" </dev/null >"$work/memif-tx.log" 2>&1 || true
+		--txpkts="$size" "${tp[@]}" </dev/null >"$work/memif-tx.log" 2>&1 || true
 	wait "$rx" || true
 	awk '/Rx-pps:/ && $2 > 0 {print $2}' "$work/memif-rx.log" | best
 }
-memif=()
-if [[ -x $testpmd ]]; then
-	for _ in $(seq "$repeats"); do
-		r=$(run_memif || true)
-		[[ -n $r ]] && memif+=("$r")
-	done
-fi
+for size in 64 1500; do
+	runs[memif.$size]=""
+	if [[ -x $testpmd ]]; then
+		for _ in $(seq "$repeats"); do
+			r=$(run_memif "$size" || true)
+			[[ -n $r ]] && runs[memif.$size]+="$r "
+		done
+	fi
+	fig[memif.$size]=$(tr ' ' '\n' <<<"${runs[memif.$size]}" | grep . | best)
+	fig[memif.$size]=${fig[memif.$size]:-0}
+done
 
-a=$(printf '%s\n' "${app[@]}" | best)
-s=$(printf '%s\n' "${sp[@]}" | best)
-m=0
-if ((${#memif[@]} > 0)); then m=$(printf '%s\n' "${memif[@]}" | best); fi
-echo "runs (msg/s): app ${app[*]}; socketpair ${sp[*]}; memif ${memif[*]:-not measured (no dpdk-testpmd, or its link never came up)}"
+echo "msg/s, best of $repeats (runs in brackets):"
+for size in 64 1500; do
+	for what in batch classic socketpair memif; do
+		printf '  %5sB %-10s %12.0f  [%s]\n' "$size" "$what" "${fig[$what.$size]}" "${runs[$what.$size]% }"
+	done
+done
+[[ ${fig[memif.64]} == 0 ]] && echo "  memif not measured (no dpdk-testpmd, or its link never came up)"
+a=${fig[batch.64]}
+s=${fig[socketpair.64]}
+m=${fig[memif.64]}
 p50=$(awk '{print $3}' <<<"$rtt")
 p99=$(awk '{print $6}' <<<"$rtt")
 awk -v a="$a" -v s="$s" -v m="$m" -v p50="$p50" -v p99="$p99" 'BEGIN {

@@ -8,7 +8,8 @@
  *       strdp_putmsgv (BATCH per call) down DEVICE (default "echo") and
  *       takes them back with strdp_getmsgv, both non-blocking, keeping
  *       at most WINDOW (default 1024) in flight, and checks the sequence
- *       numbers. Prints "oneway: <N> msg/s".
+ *       numbers. -c: the classic calls instead, strdp_putmsg and
+ *       strdp_getmsg one message at a time. Prints "oneway: <N> msg/s".
  *   strdp-app-bench socketpair [-n MSGS] [-s SIZE] [-b BATCH]
  *       the same over an AF_UNIX SOCK_SEQPACKET socketpair with
  *       sendmmsg/recvmmsg. Prints "socketpair: <N> msg/s".
@@ -96,6 +97,33 @@ static void arm_reads(struct strdp_msg *m, char (*bufs)[65536])
 	}
 }
 
+/* The classic calls, one message each: what strdp_putmsgv/strdp_getmsgv
+ * would return for the same messages. */
+static int put_each(strdp_stream_t *sp, const struct strdp_msg *m, int k)
+{
+	int i = 0;
+	for (; i < k; ++i)
+		if (strdp_putmsg(sp, NULL, &m[i].data, 0) != 0)
+			break;
+	return i > 0 ? i : -1;
+}
+
+static int get_each(strdp_stream_t *sp, struct strdp_msg *m, int k)
+{
+	int i = 0;
+	for (; i < k; ++i) {
+		int flags = 0;
+		m[i].ctl.len = -1;
+		if (strdp_getmsg(sp, NULL, &m[i].data, &flags) != 0)
+			break;
+		if (m[i].data.len <= 0 && i == 0)
+			return 0;  /* end of file */
+	}
+	return i > 0 ? i : -1;
+}
+
+static int classic;
+
 /* One thread, so the application has one core and the daemon the other:
  * it keeps up to `window` messages in flight, posting a batch when there
  * is room and taking back what has come, both without blocking. */
@@ -111,14 +139,14 @@ static int oneway(long window)
 		if (sent < n_msgs && sent - got + batch <= window) {
 			int k = (int)(n_msgs - sent < batch ? n_msgs - sent : batch);
 			fill(mo, out, sent, k);
-			int n = strdp_putmsgv(bench_sp, mo, k);
+			int n = classic ? put_each(bench_sp, mo, k) : strdp_putmsgv(bench_sp, mo, k);
 			if (n > 0)
 				sent += n;
 			else if (errno != EAGAIN)
 				die("strdp_putmsgv");
 		}
 		arm_reads(mi, in);
-		int n = strdp_getmsgv(bench_sp, mi, batch);
+		int n = classic ? get_each(bench_sp, mi, batch) : strdp_getmsgv(bench_sp, mi, batch);
 		if (n < 0 && errno != EAGAIN)
 			die("strdp_getmsgv");
 		if (n == 0) {
@@ -243,19 +271,20 @@ int main(int argc, char **argv)
 {
 	if (argc < 2) {
 		fprintf(stderr, "usage: strdp-app-bench oneway|socketpair|rtt [-n MSGS] [-s SIZE] "
-		                "[-b BATCH] [-d DEVICE] [-w WINDOW]\n");
+		                "[-b BATCH] [-d DEVICE] [-w WINDOW] [-c]\n");
 		return 2;
 	}
 	const char *mode = argv[1];
 	int c;
 	optind = 2;
-	while ((c = getopt(argc, argv, "n:s:b:d:w:")) != -1) {
+	while ((c = getopt(argc, argv, "n:s:b:d:w:c")) != -1) {
 		switch (c) {
 		case 'n': n_msgs = atol(optarg); break;
 		case 's': msg_size = atoi(optarg); break;
 		case 'b': batch = atoi(optarg); break;
 		case 'd': device = optarg; break;
 		case 'w': window = atol(optarg); break;
+		case 'c': classic = 1; break;
 		default: return 2;
 		}
 	}

@@ -22,7 +22,7 @@ namespace {
 
 // Posted writes taken per pass: one busy application cannot starve the
 // others on the service thread.
-constexpr unsigned kWrBudget = 256;
+constexpr unsigned kWrBudget = 64;
 
 int make_region(uint8_t **base, int *fd_out) {
   int fd = memfd_create("strdp-stream", MFD_CLOEXEC | MFD_ALLOW_SEALING);
