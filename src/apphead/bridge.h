@@ -35,6 +35,8 @@ struct Scratch {
   std::vector<char> ctl = std::vector<char>(shm::kMaxCtl);
   std::vector<char> data = std::vector<char>(shm::kMaxData);
   std::vector<uint8_t> out;  // a reply's payload being built
+  // A getmsgv reply's payload: a quarter of rep at most (bridge_read.cc).
+  std::vector<uint8_t> batch = std::vector<uint8_t>(shm::kRepRingSize / 4);
 };
 
 class Bridge {
