@@ -47,7 +47,12 @@ static void put_burst_direct(queue_t *q, mblk_t **mps, unsigned n) {
 static inline void put_one(queue_t *q, mblk_t *mp) {
   Scheduler *s = owner(q);
   if (!s->is_current()) [[unlikely]] {
-    s->post(Scheduler::Op::kPut, q, mp);
+    // put() takes the message whatever happens: one that cannot be
+    // posted is freed and counted here.
+    if (!s->post(Scheduler::Op::kPut, q, mp)) {
+      count_drop(q, STRDP_DROP_NOMEM);
+      freemsg(mp);
+    }
     return;
   }
   if (s->must_defer()) [[unlikely]] {

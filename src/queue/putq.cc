@@ -34,6 +34,9 @@ using namespace strdp;
 
 extern "C" int putq(queue_t *q, mblk_t *mp) {
   Scheduler *s = owner(q);
+  // Posted to the owner: 1, the owner's from now on (it frees and counts
+  // one its putq then refuses). Not posted: 0, and mp is the caller's, as
+  // for a putq that fails on the owner's thread.
   if (!s->is_current()) [[unlikely]]
     return s->post(Scheduler::Op::kPutq, q, mp) ? 1 : 0;
   bool ok;

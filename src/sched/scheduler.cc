@@ -34,19 +34,23 @@ constexpr unsigned kServiceBudget = 1024;
 // re-enables itself is a module bug, not a reason to hang.
 constexpr unsigned kMaxDrainPasses = 100000;
 
-struct InboundReq {
-  uintptr_t op_q;  // queue_t * | Op (queue_t is 8-byte aligned: 3 bits)
-  mblk_t *mp;
-};
-static_assert(sizeof(InboundReq) == 16);
-
-// A call() waiting on its caller's stack (aligned so the Op bits are free).
-struct alignas(8) PendingCall {
+// A call() waiting on its caller's stack.
+struct PendingCall {
   void (*fn)(void *);
   void *arg;
   std::atomic<bool> done{false};
 };
-static_assert(alignof(queue_t) >= 8);
+
+// One request in the inbound ring: a field for each thing it may carry
+// (the queue, the message, the call), none packed into another.
+struct InboundReq {
+  Scheduler::Op op;
+  uint32_t pad;
+  queue_t *q;         // kEnable, kPut, kPutq, kPutNextIfRoom
+  mblk_t *mp;         // kPut, kPutq, kPutNextIfRoom: the owner's from now on
+  PendingCall *call;  // kCall
+};
+static_assert(sizeof(InboundReq) == 32);
 
 std::atomic<unsigned> g_sched_seq{0};
 }  // namespace
@@ -122,7 +126,7 @@ void Scheduler::run_service(queue_t *q) noexcept {
 }
 
 bool Scheduler::post(Op op, queue_t *q, mblk_t *mp) noexcept {
-  InboundReq r{reinterpret_cast<uintptr_t>(q) | static_cast<uintptr_t>(op), mp};
+  InboundReq r{op, 0, q, mp, nullptr};
   // The owner drains its ring every pass; a full ring means it is busy,
   // so wait a bounded time for room rather than lose the message.
   for (unsigned spins = 0; inbound_ != nullptr; ++spins) {
@@ -134,15 +138,11 @@ bool Scheduler::post(Op op, queue_t *q, mblk_t *mp) noexcept {
     if (spins > (1u << 22)) break;
     rte_pause();
   }
-  if (mp != nullptr) {
-    count_drop(q, STRDP_DROP_NOMEM);
-    freemsg(mp);
-  }
-  return false;
+  return false;  // mp is still the caller's: its contract says what next
 }
 
 bool Scheduler::try_post(Op op, queue_t *q, mblk_t *mp) noexcept {
-  InboundReq r{reinterpret_cast<uintptr_t>(q) | static_cast<uintptr_t>(op), mp};
+  InboundReq r{op, 0, q, mp, nullptr};
   if (inbound_ == nullptr || rte_ring_enqueue_elem(inbound_, &r, sizeof r) != 0) return false;
   if (wake_fd_ >= 0) [[unlikely]]
     ring_if_sleeping();
@@ -178,7 +178,7 @@ bool Scheduler::call(void (*fn)(void *), void *arg) noexcept {
     return true;
   }
   PendingCall c{fn, arg};
-  InboundReq r{reinterpret_cast<uintptr_t>(&c) | static_cast<uintptr_t>(Op::kCall), nullptr};
+  InboundReq r{Op::kCall, 0, nullptr, nullptr, &c};
   while (inbound_ != nullptr && rte_ring_enqueue_elem(inbound_, &r, sizeof r) != 0) rte_pause();
   if (inbound_ == nullptr) return false;
   if (wake_fd_ >= 0) ring_if_sleeping();
@@ -200,12 +200,12 @@ unsigned Scheduler::run_inbound() noexcept {
   while (total < kInboundBudget &&
          (n = rte_ring_dequeue_burst_elem(inbound_, reqs, sizeof(InboundReq), 32, nullptr)) != 0) {
     for (unsigned i = 0; i < n; ++i) {
-      auto *q = reinterpret_cast<queue_t *>(reqs[i].op_q & ~uintptr_t{7});
-      switch (static_cast<Op>(reqs[i].op_q & 7)) {
+      queue_t *q = reqs[i].q;
+      switch (reqs[i].op) {
         case Op::kEnable: qenable(q); break;
         case Op::kPut: put(q, reqs[i].mp); break;
         case Op::kCall: {
-          auto *c = reinterpret_cast<PendingCall *>(reqs[i].op_q & ~uintptr_t{7});
+          PendingCall *c = reqs[i].call;
           c->fn(c->arg);
           c->done.store(true, std::memory_order_release);
           break;

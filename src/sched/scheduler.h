@@ -64,6 +64,9 @@ class Scheduler {
   // Any thread: asks the owner to do something to one of its queues.
   // kPutNextIfRoom: putnext(q, mp) if canputnext(q), else mp is freed
   // and counted (q's STRDP_DROP_NOMEM): strdp_stream_send_down().
+  // post() waits a bounded time for room; false when there was none, and
+  // then mp is still the caller's (it never frees: a put() frees and
+  // counts, a putq() returns 0 so its caller does what the DKI says).
   enum class Op : uint32_t { kEnable, kPut, kPutq, kCall, kPutNextIfRoom };
   bool post(Op op, queue_t *q, mblk_t *mp) noexcept;
   // post() without waiting for room: false when the ring is full (mp is

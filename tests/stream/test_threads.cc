@@ -72,5 +72,55 @@ TEST_F(Threads, EachSchedulerRunsOnlyItsOwnQueues) {
   EXPECT_EQ(got, "mine");
 }
 
+// Another thread's queue whose owner does not run: its inbound ring fills.
+// A putq that cannot be posted returns 0 and leaves the message to its
+// caller (the DKI contract), a put frees and counts it, and nothing is
+// freed twice (this test is meant for the ASan build) or lost: once the
+// owner runs and closes its stream, every buffer is back (TearDown).
+TEST_F(Threads, AFullInboundRingFreesEachMessageExactlyOnce) {
+  std::atomic<int> phase{0};
+  std::atomic<queue_t *> their_wq{nullptr};
+  strdp_qstats after{};
+  std::thread t([&] {
+    strdp_sched_t *s = strdp_sched_create("stalled");
+    strdp_sched_bind(s);
+    strdp_stream_t *sp = strdp_open("echo", O_RDWR | O_NONBLOCK, nullptr);
+    ASSERT_NE(sp, nullptr);
+    ASSERT_EQ(strdp_ioctl(sp, I_PUSH, reinterpret_cast<intptr_t>("passmod")), 0);
+    their_wq = strdp_stream_wq(sp)->q_next;
+    phase = 1;
+    while (phase != 2) std::this_thread::yield();
+    strdp_sched_drain(s);
+    strdp_qstats_get(their_wq, &after);
+    strdp_close(sp);  // frees what the posted puts queued
+    strdp_sched_drain(s);
+    strdp_sched_bind(nullptr);
+    strdp_sched_destroy(s);
+  });
+  while (phase != 1) std::this_thread::yield();
+  queue_t *q = their_wq;
+  unsigned posted = 0, refused = 0;
+  for (unsigned i = 0; i < 10000 && refused < 2; ++i) {
+    mblk_t *mp = allocb(16, BPRI_MED);
+    ASSERT_NE(mp, nullptr);
+    *mp->b_wptr++ = 'p';
+    if (putq(q, mp)) {
+      ++posted;
+    } else {
+      ++refused;
+      freemsg(mp);  // still ours: a double free if putq had freed it
+    }
+  }
+  EXPECT_EQ(refused, 2u) << "the ring never filled";
+  EXPECT_GT(posted, 0u);
+  // put() to the same full ring: taken, freed and counted.
+  mblk_t *mp = allocb(16, BPRI_MED);
+  ASSERT_NE(mp, nullptr);
+  put(q, mp);
+  phase = 2;
+  t.join();
+  EXPECT_EQ(after.drops[STRDP_DROP_NOMEM], 1u) << "the put that found no room";
+}
+
 }  // namespace
 }  // namespace strdp::test
