@@ -37,8 +37,8 @@ constexpr uint64_t kSpinMin = 20'000, kSpinMax = 2'000'000;
 // epoll tags: small numbers, never a Conn's address.
 constexpr uint64_t kTagListen = 1, kTagWake = 2, kTagBell = 3;
 
-// The TSC, not clock_gettime: the loop reads the clock on every pass,
-// and a virtual machine's clock_gettime can cost as much as the pass.
+// The TSC, not clock_gettime: a virtual machine's clock_gettime can cost
+// as much as a pass (the loop still reads the clock only when idle).
 uint64_t now_ns() {
   static const double ns_per_cycle = 1e9 / static_cast<double>(rte_get_tsc_hz());
   return static_cast<uint64_t>(static_cast<double>(rte_get_tsc_cycles()) * ns_per_cycle);
@@ -87,12 +87,7 @@ bool AppService::start(const config::AppsSpec &spec, std::string *why) {
   bool built = streams_.build(spec_.streams, why);
   Scheduler::bind(prev);
   if (!built) {
-    sched_.reset();
-    for (int *f : {&ep_, &wake_r_, &wake_w_}) {
-      close(*f);
-      *f = -1;
-    }
-    sock_.close();
+    stop();  // no thread yet: the socket, the scheduler, the descriptors
     return false;
   }
   stop_.store(false);

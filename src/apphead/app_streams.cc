@@ -55,15 +55,15 @@ bool AppStreams::build(const std::vector<config::AppStreamSpec> &specs, std::str
 }
 
 AppStreams::Entry *AppStreams::find(std::string_view name) {
-  if (name.substr(0, 5) == "/dev/") name.remove_prefix(5);
   for (auto &e : entries_)
     if (e->name == name) return e.get();
   return nullptr;
 }
 
-int AppStreams::attach(Entry *e) {
+int AppStreams::attach(Entry *e, pid_t pid) {
   if (e->attached) return EBUSY;
   e->attached = true;
+  e->pid = pid;
   return 0;
 }
 

@@ -49,10 +49,10 @@ class AppStreams {
   // modules with their arguments, name, share. false and *why (naming
   // the stream) when one fails; those built so far are closed.
   bool build(const std::vector<config::AppStreamSpec> &specs, std::string *why);
-  // nullptr when name is no [[apps.stream]].
+  // nullptr when name ("/dev/" already stripped) is no [[apps.stream]].
   Entry *find(std::string_view name);
-  // Takes the stream for one application: EBUSY when another has it.
-  int attach(Entry *e);
+  // Takes the stream for the application pid: EBUSY when another has it.
+  int attach(Entry *e, pid_t pid);
   // Gives it back as it was built (see above).
   void detach(Entry *e);
   // On the owner's thread, after every other thread stopped sending.

@@ -121,14 +121,13 @@ int Bridge::open(const char *name, int oflag, pid_t pid, uid_t uid, gid_t gid, i
 
 int Bridge::attach(AppStreams *streams, AppStreams::Entry *e, pid_t pid, uid_t uid, gid_t gid,
                    int fds[3]) {
-  if (int err = streams->attach(e); err != 0) return err;
+  if (int err = streams->attach(e, pid); err != 0) return err;
   if (int err = make_region_and_bells(e->name.c_str(), pid, uid, gid, fds); err != 0) {
     streams->detach(e);
     return err;
   }
   streams_ = streams;
   pinned_ = e;
-  e->pid = pid;
   sp_ = e->sp;
   finish_open();
   return 0;

@@ -176,7 +176,7 @@ int Conn::answer(const void *req, ssize_t n) {
     b = std::make_unique<Bridge>(this, (*next_id_)++, ctr_, scratch_);
     // A [[apps.stream]] is attached to, one application at a time; any
     // other name offered is a driver, opened afresh.
-    if (AppStreams::Entry *e = apps_->stream(name) ? streams_->find(name) : nullptr)
+    if (AppStreams::Entry *e = streams_->find(name))
       err = b->attach(streams_, e, pid_, uid_, gid_, fds);
     else
       err = b->open(name, rq.oflag, pid_, uid_, gid_, fds);
