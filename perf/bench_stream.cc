@@ -43,10 +43,14 @@ int sink_close(queue_t *q, int, cred_t *) {
   return 0;
 }
 module_info sink_mi = {900, const_cast<char *>("bsink"), 0, INFPSZ, 1 << 30, 0};
-qinit sink_r = {sink_rput, nullptr, sink_open, sink_close, nullptr, &sink_mi, nullptr};
-qinit sink_w = {sink_wput, nullptr, nullptr, nullptr, nullptr, &sink_mi, nullptr,
-                nullptr, nullptr, 0, sink_wputb};
-streamtab sink_st = {&sink_r, &sink_w, nullptr, nullptr};
+qinit sink_r = {
+    .qi_putp = sink_rput, .qi_qopen = sink_open, .qi_qclose = sink_close, .qi_minfo = &sink_mi};
+qinit sink_w = {
+  .qi_putp = sink_wput,
+  .qi_minfo = &sink_mi,
+  .qi_putbp = sink_wputb,
+};
+streamtab sink_st = {.st_rdinit = &sink_r, .st_wrinit = &sink_w};
 
 // Pass-through modules: classic (put only) and burst-capable.
 int pass_put(queue_t *q, mblk_t *mp) { return putnext(q, mp); }
@@ -60,16 +64,25 @@ int pass_close(queue_t *q, int, cred_t *) {
   return 0;
 }
 module_info p1_mi = {901, const_cast<char *>("bpass"), 0, INFPSZ, 1 << 30, 0};
-qinit p1_r = {pass_put, nullptr, pass_open, pass_close, nullptr, &p1_mi, nullptr};
-qinit p1_w = {pass_put, nullptr, nullptr, nullptr, nullptr, &p1_mi, nullptr};
-streamtab p1_st = {&p1_r, &p1_w, nullptr, nullptr};
+qinit p1_r = {
+    .qi_putp = pass_put, .qi_qopen = pass_open, .qi_qclose = pass_close, .qi_minfo = &p1_mi};
+qinit p1_w = {.qi_putp = pass_put, .qi_minfo = &p1_mi};
+streamtab p1_st = {.st_rdinit = &p1_r, .st_wrinit = &p1_w};
 fmodsw p1_fsw = {"bpass", &p1_st, D_MP};
 module_info pb_mi = {902, const_cast<char *>("bpassb"), 0, INFPSZ, 1 << 30, 0};
-qinit pb_r = {pass_put, nullptr, pass_open, pass_close, nullptr, &pb_mi, nullptr,
-              nullptr, nullptr, 0, pass_putb};
-qinit pb_w = {pass_put, nullptr, nullptr, nullptr, nullptr, &pb_mi, nullptr,
-              nullptr, nullptr, 0, pass_putb};
-streamtab pb_st = {&pb_r, &pb_w, nullptr, nullptr};
+qinit pb_r = {
+  .qi_putp = pass_put,
+  .qi_qopen = pass_open,
+  .qi_qclose = pass_close,
+  .qi_minfo = &pb_mi,
+  .qi_putbp = pass_putb,
+};
+qinit pb_w = {
+  .qi_putp = pass_put,
+  .qi_minfo = &pb_mi,
+  .qi_putbp = pass_putb,
+};
+streamtab pb_st = {.st_rdinit = &pb_r, .st_wrinit = &pb_w};
 fmodsw pb_fsw = {"bpassb", &pb_st, D_MP};
 
 strdp_stream_t *open_chain(const char *mod, int64_t n) {

@@ -71,16 +71,22 @@ static int chconv_put(queue_t *, mblk_t *);
 static int chconv_srv(queue_t *);
 
 static struct qinit chconv_rinit = {
-	chconv_put, chconv_srv, chconv_open, chconv_close, NULL,
-	&chconv_minfo, NULL
+	.qi_putp = chconv_put,
+	.qi_srvp = chconv_srv,
+	.qi_qopen = chconv_open,
+	.qi_qclose = chconv_close,
+	.qi_minfo = &chconv_minfo,
 };
 
 static struct qinit chconv_winit = {
-	chconv_put, chconv_srv, NULL, NULL, NULL, &chconv_minfo, NULL
+	.qi_putp = chconv_put,
+	.qi_srvp = chconv_srv,
+	.qi_minfo = &chconv_minfo,
 };
 
 static struct streamtab chconv_info = {
-	&chconv_rinit, &chconv_winit, NULL, NULL
+	.st_rdinit = &chconv_rinit,
+	.st_wrinit = &chconv_winit,
 };
 
 static struct fmodsw chconv_fsw = {

@@ -58,15 +58,21 @@ static int crmod_wput(queue_t *, mblk_t *);
 static int crmod_wsrv(queue_t *);
 
 static struct qinit crmod_rinit = {
-	crmod_rput, NULL, crmod_open, crmod_close, NULL, &crmod_minfo, NULL
+	.qi_putp = crmod_rput,
+	.qi_qopen = crmod_open,
+	.qi_qclose = crmod_close,
+	.qi_minfo = &crmod_minfo,
 };
 
 static struct qinit crmod_winit = {
-	crmod_wput, crmod_wsrv, NULL, NULL, NULL, &crmod_minfo, NULL
+	.qi_putp = crmod_wput,
+	.qi_srvp = crmod_wsrv,
+	.qi_minfo = &crmod_minfo,
 };
 
 static struct streamtab crmod_info = {
-	&crmod_rinit, &crmod_winit, NULL, NULL
+	.st_rdinit = &crmod_rinit,
+	.st_wrinit = &crmod_winit,
 };
 
 static struct fmodsw crmod_fsw = {

@@ -53,15 +53,22 @@ static int echo_wput(queue_t *, mblk_t *);
 static int echo_wsrv(queue_t *);
 
 static struct qinit echo_rinit = {
-	echo_rput, echo_rsrv, echo_open, echo_close, NULL, &echo_minfo, NULL
+	.qi_putp = echo_rput,
+	.qi_srvp = echo_rsrv,
+	.qi_qopen = echo_open,
+	.qi_qclose = echo_close,
+	.qi_minfo = &echo_minfo,
 };
 
 static struct qinit echo_winit = {
-	echo_wput, echo_wsrv, NULL, NULL, NULL, &echo_minfo, NULL
+	.qi_putp = echo_wput,
+	.qi_srvp = echo_wsrv,
+	.qi_minfo = &echo_minfo,
 };
 
 static struct streamtab echo_info = {
-	&echo_rinit, &echo_winit, NULL, NULL
+	.st_rdinit = &echo_rinit,
+	.st_wrinit = &echo_winit,
 };
 
 /*

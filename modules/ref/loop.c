@@ -83,15 +83,22 @@ static int loop_wput(queue_t *, mblk_t *);
 static int loop_wsrv(queue_t *);
 
 static struct qinit loop_rinit = {
-	loop_rput, loop_rsrv, loop_open, loop_close, NULL, &loop_minfo, NULL
+	.qi_putp = loop_rput,
+	.qi_srvp = loop_rsrv,
+	.qi_qopen = loop_open,
+	.qi_qclose = loop_close,
+	.qi_minfo = &loop_minfo,
 };
 
 static struct qinit loop_winit = {
-	loop_wput, loop_wsrv, NULL, NULL, NULL, &loop_minfo, NULL
+	.qi_putp = loop_wput,
+	.qi_srvp = loop_wsrv,
+	.qi_minfo = &loop_minfo,
 };
 
 static struct streamtab loop_info = {
-	&loop_rinit, &loop_winit, NULL, NULL
+	.st_rdinit = &loop_rinit,
+	.st_wrinit = &loop_winit,
 };
 
 /*

@@ -65,7 +65,8 @@ static struct qinit nullmod_winit = {
 };
 
 static struct streamtab nullmod_info = {
-	&nullmod_rinit, &nullmod_winit, NULL, NULL
+	.st_rdinit = &nullmod_rinit,
+	.st_wrinit = &nullmod_winit,
 };
 
 static struct fmodsw nullmod_fsw = {

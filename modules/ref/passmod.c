@@ -54,16 +54,22 @@ static int passmod_put(queue_t *, mblk_t *);
 static int passmod_srv(queue_t *);
 
 static struct qinit passmod_rinit = {
-	passmod_put, passmod_srv, passmod_open, passmod_close, NULL,
-	&passmod_minfo, NULL
+	.qi_putp = passmod_put,
+	.qi_srvp = passmod_srv,
+	.qi_qopen = passmod_open,
+	.qi_qclose = passmod_close,
+	.qi_minfo = &passmod_minfo,
 };
 
 static struct qinit passmod_winit = {
-	passmod_put, passmod_srv, NULL, NULL, NULL, &passmod_minfo, NULL
+	.qi_putp = passmod_put,
+	.qi_srvp = passmod_srv,
+	.qi_minfo = &passmod_minfo,
 };
 
 static struct streamtab passmod_info = {
-	&passmod_rinit, &passmod_winit, NULL, NULL
+	.st_rdinit = &passmod_rinit,
+	.st_wrinit = &passmod_winit,
 };
 
 static struct fmodsw passmod_fsw = {

@@ -157,11 +157,19 @@ int sniffer_close(queue_t *q, int, cred_t *) {
 }
 
 module_info sniffer_minfo = {0x534e, const_cast<char *>("sniffer"), 0, INFPSZ, 0, 0};
-qinit sniffer_rinit = {sniffer_put, nullptr, sniffer_open, sniffer_close, nullptr,
-                       &sniffer_minfo, nullptr, nullptr, nullptr, 0, sniffer_putb};
-qinit sniffer_winit = {sniffer_put, nullptr, nullptr, nullptr, nullptr,
-                       &sniffer_minfo, nullptr, nullptr, nullptr, 0, sniffer_putb};
-streamtab sniffer_info = {&sniffer_rinit, &sniffer_winit, nullptr, nullptr};
+qinit sniffer_rinit = {
+  .qi_putp = sniffer_put,
+  .qi_qopen = sniffer_open,
+  .qi_qclose = sniffer_close,
+  .qi_minfo = &sniffer_minfo,
+  .qi_putbp = sniffer_putb,
+};
+qinit sniffer_winit = {
+  .qi_putp = sniffer_put,
+  .qi_minfo = &sniffer_minfo,
+  .qi_putbp = sniffer_putb,
+};
+streamtab sniffer_info = {.st_rdinit = &sniffer_rinit, .st_wrinit = &sniffer_winit};
 fmodsw sniffer_fsw = {"sniffer", &sniffer_info, D_MP};
 
 }  // namespace

@@ -78,10 +78,14 @@ static int xconn_urput(queue_t *, mblk_t *);
 static int xconn_uwput(queue_t *, mblk_t *);
 
 static struct qinit xconn_urinit = {
-	xconn_urput, NULL, xconn_open, xconn_close, NULL, &xconn_minfo, NULL
+	.qi_putp = xconn_urput,
+	.qi_qopen = xconn_open,
+	.qi_qclose = xconn_close,
+	.qi_minfo = &xconn_minfo,
 };
 static struct qinit xconn_uwinit = {
-	xconn_uwput, NULL, NULL, NULL, NULL, &xconn_minfo, NULL
+	.qi_putp = xconn_uwput,
+	.qi_minfo = &xconn_minfo,
 };
 static struct qinit xconn_lrinit = {
 	.qi_putp = xconn_lrput,
@@ -91,11 +95,16 @@ static struct qinit xconn_lrinit = {
 	.qi_putfp = xconn_lrputf,
 };
 static struct qinit xconn_lwinit = {
-	xconn_lwput, xconn_lwsrv, NULL, NULL, NULL, &xconn_lminfo, NULL
+	.qi_putp = xconn_lwput,
+	.qi_srvp = xconn_lwsrv,
+	.qi_minfo = &xconn_lminfo,
 };
 
 static struct streamtab xconn_info = {
-	&xconn_urinit, &xconn_uwinit, &xconn_lrinit, &xconn_lwinit
+	.st_rdinit = &xconn_urinit,
+	.st_wrinit = &xconn_uwinit,
+	.st_muxrinit = &xconn_lrinit,
+	.st_muxwinit = &xconn_lwinit,
 };
 
 /* ------------------------------------------------------------------ */

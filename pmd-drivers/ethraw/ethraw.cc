@@ -49,10 +49,18 @@ int eth_open(queue_t *q, dev_t *, int, int sflag, cred_t *cr) {
 
 // The pmd procedures under ethraw's own name (statistics, I_LIST).
 module_info eth_minfo = {0x4554, const_cast<char *>("ethraw"), 0, INFPSZ, 64 * 1024, 16 * 1024};
-qinit eth_rinit = {pmd::pmd_rput, nullptr, eth_open, pmd::pmd_close, nullptr, &eth_minfo, nullptr};
-qinit eth_winit = {pmd::pmd_wput, pmd::pmd_wsrv, nullptr, nullptr, nullptr, &eth_minfo, nullptr,
-                   nullptr, nullptr, 0, pmd::pmd_wputb, pmd::pmd_wputf};
-streamtab eth_info = {&eth_rinit, &eth_winit, nullptr, nullptr};
+qinit eth_rinit = {.qi_putp = pmd::pmd_rput,
+                   .qi_qopen = eth_open,
+                   .qi_qclose = pmd::pmd_close,
+                   .qi_minfo = &eth_minfo};
+qinit eth_winit = {
+  .qi_putp = pmd::pmd_wput,
+  .qi_srvp = pmd::pmd_wsrv,
+  .qi_minfo = &eth_minfo,
+  .qi_putbp = pmd::pmd_wputb,
+  .qi_putfp = pmd::pmd_wputf,
+};
+streamtab eth_info = {.st_rdinit = &eth_rinit, .st_wrinit = &eth_winit};
 
 }  // namespace
 }  // namespace strdp

@@ -88,10 +88,16 @@ int pmd_open(queue_t *q, dev_t *devp, int, int sflag, cred_t *cr) {
 // Write queue limits: 64 KiB of frames may wait for the NIC before the
 // writer is held back; below 16 KiB it may write again.
 module_info pmd_minfo = {0x504d, const_cast<char *>("pmd"), 0, INFPSZ, 64 * 1024, 16 * 1024};
-qinit pmd_rinit = {pmd_rput, nullptr, pmd_open, pmd_close, nullptr, &pmd_minfo, nullptr};
-qinit pmd_winit = {pmd_wput, pmd_wsrv, nullptr, nullptr, nullptr, &pmd_minfo, nullptr,
-                   nullptr, nullptr, 0, pmd_wputb, pmd_wputf};
-streamtab pmd_info = {&pmd_rinit, &pmd_winit, nullptr, nullptr};
+qinit pmd_rinit = {
+    .qi_putp = pmd_rput, .qi_qopen = pmd_open, .qi_qclose = pmd_close, .qi_minfo = &pmd_minfo};
+qinit pmd_winit = {
+  .qi_putp = pmd_wput,
+  .qi_srvp = pmd_wsrv,
+  .qi_minfo = &pmd_minfo,
+  .qi_putbp = pmd_wputb,
+  .qi_putfp = pmd_wputf,
+};
+streamtab pmd_info = {.st_rdinit = &pmd_rinit, .st_wrinit = &pmd_winit};
 
 }  // namespace
 

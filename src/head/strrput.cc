@@ -203,8 +203,8 @@ static int strwput(queue_t *q, mblk_t *mp) { return putnext(q, mp); }
 static int strwsrv(queue_t *) { return 0; }
 
 static module_info strhead_minfo = {0, const_cast<char *>("strhead"), 0, INFPSZ, STRHIGH, STRLOW};
-static qinit strhead_rinit = {strrput, strrsrv, nullptr, nullptr, nullptr, &strhead_minfo, nullptr};
-static qinit strhead_winit = {strwput, strwsrv, nullptr, nullptr, nullptr, &strhead_minfo, nullptr};
-streamtab strhead_info = {&strhead_rinit, &strhead_winit, nullptr, nullptr};
+static qinit strhead_rinit = {.qi_putp = strrput, .qi_srvp = strrsrv, .qi_minfo = &strhead_minfo};
+static qinit strhead_winit = {.qi_putp = strwput, .qi_srvp = strwsrv, .qi_minfo = &strhead_minfo};
+streamtab strhead_info = {.st_rdinit = &strhead_rinit, .st_wrinit = &strhead_winit};
 
 }  // namespace strdp

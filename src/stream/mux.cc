@@ -170,7 +170,7 @@ int hold_put(queue_t *q, mblk_t *mp) {
   return 0;
 }
 module_info hold_minfo = {0, const_cast<char *>("muxhold"), 0, INFPSZ, STRHIGH, STRLOW};
-qinit hold_rinit = {hold_put, nullptr, nullptr, nullptr, nullptr, &hold_minfo, nullptr};
+qinit hold_rinit = {.qi_putp = hold_put, .qi_minfo = &hold_minfo};
 
 // illumos setq: q takes qi's procedures and limits. strqset keeps QFULL in
 // step with the new high water mark and back-enables under the new low one.

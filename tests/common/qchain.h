@@ -48,7 +48,7 @@ inline unsigned pool_in_use() {
 class TestPair {
  public:
   TestPair(qinit *rd, qinit *wr) {
-    st_ = streamtab{rd, wr, nullptr, nullptr};
+    st_ = streamtab{.st_rdinit = rd, .st_wrinit = wr};
     qp_ = allocq(&st_, false, Scheduler::current());
     qp_->st[0].iflags |= kProcsOn;
     qp_->st[1].iflags |= kProcsOn;

@@ -14,11 +14,14 @@ int never_open(queue_t *, dev_t *, int, int, cred_t *) { return ENXIO; }
 int never_put(queue_t *, mblk_t *) { return 0; }
 
 module_info tmux_minfo = {0x7e57, const_cast<char *>("tmux"), 0, INFPSZ, 1024, 256};
-qinit tmux_rinit = {nullptr, nullptr, never_open, nullptr, nullptr, &tmux_minfo, nullptr};
-qinit tmux_winit = {never_put, nullptr, nullptr, nullptr, nullptr, &tmux_minfo, nullptr};
-qinit tmux_lrinit = {never_put, nullptr, nullptr, nullptr, nullptr, &tmux_minfo, nullptr};
-qinit tmux_lwinit = {never_put, nullptr, nullptr, nullptr, nullptr, &tmux_minfo, nullptr};
-streamtab tmux_info = {&tmux_rinit, &tmux_winit, &tmux_lrinit, &tmux_lwinit};
+qinit tmux_rinit = {.qi_qopen = never_open, .qi_minfo = &tmux_minfo};
+qinit tmux_winit = {.qi_putp = never_put, .qi_minfo = &tmux_minfo};
+qinit tmux_lrinit = {.qi_putp = never_put, .qi_minfo = &tmux_minfo};
+qinit tmux_lwinit = {.qi_putp = never_put, .qi_minfo = &tmux_minfo};
+streamtab tmux_info = {.st_rdinit = &tmux_rinit,
+                       .st_wrinit = &tmux_winit,
+                       .st_muxrinit = &tmux_lrinit,
+                       .st_muxwinit = &tmux_lwinit};
 
 class Registry : public ::testing::Test {
  protected:

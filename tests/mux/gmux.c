@@ -62,24 +62,38 @@ static int gmux_lwput(queue_t *, mblk_t *);
 static int gmux_lwsrv(queue_t *);
 
 static struct qinit gmux_urinit = {
-	gmux_urput, NULL, gmux_open, gmux_close, NULL, &gmux_minfo, NULL
+	.qi_putp = gmux_urput,
+	.qi_qopen = gmux_open,
+	.qi_qclose = gmux_close,
+	.qi_minfo = &gmux_minfo,
 };
 static struct qinit gmux_uwinit = {
-	gmux_uwput, gmux_uwsrv, NULL, NULL, NULL, &gmux_minfo, NULL
+	.qi_putp = gmux_uwput,
+	.qi_srvp = gmux_uwsrv,
+	.qi_minfo = &gmux_minfo,
 };
 static struct qinit gmux_lrinit = {
-	gmux_lrput, NULL, NULL, NULL, NULL, &gmux_minfo, NULL
+	.qi_putp = gmux_lrput,
+	.qi_minfo = &gmux_minfo,
 };
 static struct qinit gmux_lwinit = {
-	gmux_lwput, gmux_lwsrv, NULL, NULL, NULL, &gmux_minfo, NULL
+	.qi_putp = gmux_lwput,
+	.qi_srvp = gmux_lwsrv,
+	.qi_minfo = &gmux_minfo,
 };
 
 static struct streamtab gmux_info = {
-	&gmux_urinit, &gmux_uwinit, &gmux_lrinit, &gmux_lwinit
+	.st_rdinit = &gmux_urinit,
+	.st_wrinit = &gmux_uwinit,
+	.st_muxrinit = &gmux_lrinit,
+	.st_muxwinit = &gmux_lwinit,
 };
 /* The same driver under a second streamtab: another node of the graph. */
 static struct streamtab gmux2_info = {
-	&gmux_urinit, &gmux_uwinit, &gmux_lrinit, &gmux_lwinit
+	.st_rdinit = &gmux_urinit,
+	.st_wrinit = &gmux_uwinit,
+	.st_muxrinit = &gmux_lrinit,
+	.st_muxwinit = &gmux_lwinit,
 };
 
 static int

@@ -13,9 +13,10 @@ namespace {
 int failmod_open(queue_t *, dev_t *, int, int, cred_t *) { return EIO; }
 int failmod_put(queue_t *q, mblk_t *mp) { return putnext(q, mp); }
 module_info failmod_minfo = {0x7f01, const_cast<char *>("failmod"), 0, INFPSZ, 512, 128};
-qinit failmod_rinit = {failmod_put, nullptr, failmod_open, nullptr, nullptr, &failmod_minfo, nullptr};
-qinit failmod_winit = {failmod_put, nullptr, nullptr, nullptr, nullptr, &failmod_minfo, nullptr};
-streamtab failmod_info = {&failmod_rinit, &failmod_winit, nullptr, nullptr};
+qinit failmod_rinit = {
+    .qi_putp = failmod_put, .qi_qopen = failmod_open, .qi_minfo = &failmod_minfo};
+qinit failmod_winit = {.qi_putp = failmod_put, .qi_minfo = &failmod_minfo};
+streamtab failmod_info = {.st_rdinit = &failmod_rinit, .st_wrinit = &failmod_winit};
 fmodsw failmod_fsw = {"failmod", &failmod_info, D_MP};
 STRDP_MODULE_REGISTER(failmod_fsw)
 

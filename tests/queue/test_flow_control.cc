@@ -7,9 +7,9 @@ namespace strdp::test {
 namespace {
 
 module_info mi = {2, const_cast<char *>("fc"), 0, INFPSZ, 10, 4};
-qinit qi_plain = {rec_put, nullptr, nullptr, nullptr, nullptr, &mi, nullptr};
-qinit qi_srv = {queue_put, count_srv, nullptr, nullptr, nullptr, &mi, nullptr};
-qinit qi_pass = {pass_put, nullptr, nullptr, nullptr, nullptr, &mi, nullptr};
+qinit qi_plain = {.qi_putp = rec_put, .qi_minfo = &mi};
+qinit qi_srv = {.qi_putp = queue_put, .qi_srvp = count_srv, .qi_minfo = &mi};
+qinit qi_pass = {.qi_putp = pass_put, .qi_minfo = &mi};
 
 class FlowControl : public ::testing::Test {
  protected:

@@ -6,8 +6,8 @@ namespace strdp::test {
 namespace {
 
 module_info mi = {4, const_cast<char *>("pn"), 0, INFPSZ, 1 << 20, 0};
-qinit qi_pass = {pass_put, nullptr, nullptr, nullptr, nullptr, &mi, nullptr};
-qinit qi_rec = {rec_put, nullptr, nullptr, nullptr, nullptr, &mi, nullptr};
+qinit qi_pass = {.qi_putp = pass_put, .qi_minfo = &mi};
+qinit qi_rec = {.qi_putp = rec_put, .qi_minfo = &mi};
 
 // Records how deep the stack is when a message reaches the bottom.
 uintptr_t g_stack_top = 0;
@@ -18,7 +18,7 @@ int deep_put(queue_t *q, mblk_t *mp) {
   g_max_stack = std::max(g_max_stack, used);
   return rec_put(q, mp);
 }
-qinit qi_deep = {deep_put, nullptr, nullptr, nullptr, nullptr, &mi, nullptr};
+qinit qi_deep = {.qi_putp = deep_put, .qi_minfo = &mi};
 
 TEST(Putnext, AThousandModuleChainKeepsTheStackBoundedAndTheOrder) {
   constexpr int kModules = 1000;
@@ -46,8 +46,11 @@ TEST(Putnext, AThousandModuleChainKeepsTheStackBoundedAndTheOrder) {
 
 // The same pass-through with a burst entry.
 void pass_putb(queue_t *q, mblk_t **mps, unsigned n) { putnext_burst(q, mps, n); }
-qinit qi_passb = {pass_put, nullptr, nullptr, nullptr, nullptr, &mi, nullptr,
-                  nullptr, nullptr, 0, pass_putb};
+qinit qi_passb = {
+  .qi_putp = pass_put,
+  .qi_minfo = &mi,
+  .qi_putbp = pass_putb,
+};
 // A module that does real work per message: drops M_CTL, upper-cases
 // M_DATA, and queues band > 0 messages for its service procedure.
 int work_put(queue_t *q, mblk_t *mp) {
@@ -66,9 +69,13 @@ int work_srv(queue_t *q) {
   while (mblk_t *mp = getq(q)) putnext(q, mp);
   return 0;
 }
-qinit qi_work = {work_put, work_srv, nullptr, nullptr, nullptr, &mi, nullptr};
-qinit qi_workb = {work_put, work_srv, nullptr, nullptr, nullptr, &mi, nullptr,
-                  nullptr, nullptr, 0, work_putb};
+qinit qi_work = {.qi_putp = work_put, .qi_srvp = work_srv, .qi_minfo = &mi};
+qinit qi_workb = {
+  .qi_putp = work_put,
+  .qi_srvp = work_srv,
+  .qi_minfo = &mi,
+  .qi_putbp = work_putb,
+};
 
 std::vector<std::string> run_chain(bool burst) {
   TestPair a(burst ? &qi_passb : &qi_pass, burst ? &qi_passb : &qi_pass);

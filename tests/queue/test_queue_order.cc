@@ -6,7 +6,7 @@ namespace strdp::test {
 namespace {
 
 module_info mi = {1, const_cast<char *>("tq"), 0, INFPSZ, 1000, 100};
-qinit qi_plain = {rec_put, nullptr, nullptr, nullptr, nullptr, &mi, nullptr};
+qinit qi_plain = {.qi_putp = rec_put, .qi_minfo = &mi};
 
 class QueueOrder : public ::testing::Test {
  protected:

@@ -14,7 +14,7 @@ int order_srv(queue_t *q) {
   g_order.push_back(static_cast<int>(reinterpret_cast<intptr_t>(q->q_ptr)));
   return 0;
 }
-qinit qi_order = {queue_put, order_srv, nullptr, nullptr, nullptr, &mi, nullptr};
+qinit qi_order = {.qi_putp = queue_put, .qi_srvp = order_srv, .qi_minfo = &mi};
 
 TEST(Scheduler, ServicesRunInTheOrderTheyWereEnabled) {
   TestPair a(&qi_order, &qi_order), b(&qi_order, &qi_order), c(&qi_order, &qi_order);
@@ -46,7 +46,7 @@ int self_srv(queue_t *q) {
   --r->in_srv;
   return 0;
 }
-qinit qi_self = {queue_put, self_srv, nullptr, nullptr, nullptr, &mi, nullptr};
+qinit qi_self = {.qi_putp = queue_put, .qi_srvp = self_srv, .qi_minfo = &mi};
 
 TEST(Scheduler, AServiceProcedureNeverRunsNested) {
   Recorder r;
@@ -62,7 +62,7 @@ TEST(Scheduler, AServiceProcedureNeverRunsNested) {
 
 TEST(Scheduler, NoServiceWhileProceduresAreOff) {
   Recorder r;
-  qinit qi = {queue_put, count_srv, nullptr, nullptr, nullptr, &mi, nullptr};
+  qinit qi = {.qi_putp = queue_put, .qi_srvp = count_srv, .qi_minfo = &mi};
   TestPair p(&qi, &qi);
   p.wq()->q_ptr = &r;
   qenable(p.wq());
@@ -80,7 +80,7 @@ TEST(Scheduler, NoServiceWhileProceduresAreOff) {
 
 TEST(Scheduler, OtherThreadsPostToTheOwner) {
   Recorder r;
-  qinit qi_rec = {rec_put, count_srv, nullptr, nullptr, nullptr, &mi, nullptr};
+  qinit qi_rec = {.qi_putp = rec_put, .qi_srvp = count_srv, .qi_minfo = &mi};
   TestPair p(&qi_rec, &qi_rec);
   p.wq()->q_ptr = &r;
   std::thread t([&] {
@@ -101,7 +101,7 @@ TEST(Scheduler, OtherThreadsPostToTheOwner) {
 
 TEST(Scheduler, ManyThreadsPostingLoseNothing) {
   Recorder r;
-  qinit qi_rec = {rec_put, nullptr, nullptr, nullptr, nullptr, &mi, nullptr};
+  qinit qi_rec = {.qi_putp = rec_put, .qi_minfo = &mi};
   TestPair p(&qi_rec, &qi_rec);
   p.wq()->q_ptr = &r;
   constexpr int kThreads = 4, kEach = 1500;  // more than the ring holds
@@ -124,7 +124,7 @@ TEST(Scheduler, ManyThreadsPostingLoseNothing) {
 void writer_fn(queue_t *q, mblk_t *mp) { putq(q, mp); }
 
 TEST(Scheduler, QwriterRunsAtOnceOnTheOwner) {
-  qinit qi = {rec_put, nullptr, nullptr, nullptr, nullptr, &mi, nullptr};
+  qinit qi = {.qi_putp = rec_put, .qi_minfo = &mi};
   TestPair p(&qi, &qi);
   qwriter(p.wq(), make_msg("w"), writer_fn, PERIM_OUTER);
   EXPECT_EQ(qsize(p.wq()), 1);

@@ -5,7 +5,7 @@ namespace strdp::test {
 namespace {
 
 module_info mi = {6, const_cast<char *>("sq"), 1, 512, 100, 10};
-qinit qi = {rec_put, nullptr, nullptr, nullptr, nullptr, &mi, nullptr};
+qinit qi = {.qi_putp = rec_put, .qi_minfo = &mi};
 
 TEST(Strq, ReadsTheModuleInfoLimits) {
   TestPair p(&qi, &qi);

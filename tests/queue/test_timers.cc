@@ -11,7 +11,7 @@ namespace strdp::test {
 namespace {
 
 module_info mi = {5, const_cast<char *>("tm"), 0, INFPSZ, 1000, 0};
-qinit qi = {rec_put, nullptr, nullptr, nullptr, nullptr, &mi, nullptr};
+qinit qi = {.qi_putp = rec_put, .qi_minfo = &mi};
 
 void bump(void *arg) { ++*static_cast<int *>(arg); }
 

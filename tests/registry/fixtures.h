@@ -18,18 +18,31 @@ inline int nop_put(queue_t *, mblk_t *mp) {
 
 inline char kMinfoName[] = "fixture";
 inline module_info fixture_minfo = {1, kMinfoName, 0, INFPSZ, 1024, 256};
-inline qinit fixture_rinit = {nop_put, nullptr, nop_open, nop_close,
-                              nullptr, &fixture_minfo, nullptr};
-inline qinit fixture_winit = {nop_put, nullptr, nullptr, nullptr,
-                              nullptr, &fixture_minfo, nullptr};
-inline streamtab fixture_tab = {&fixture_rinit, &fixture_winit, nullptr,
-                                nullptr};
+inline qinit fixture_rinit = {
+  .qi_putp = nop_put,
+  .qi_qopen = nop_open,
+  .qi_qclose = nop_close,
+  .qi_minfo = &fixture_minfo,
+};
+inline qinit fixture_winit = {
+  .qi_putp = nop_put,
+  .qi_minfo = &fixture_minfo,
+};
+inline streamtab fixture_tab = {
+  .st_rdinit = &fixture_rinit,
+  .st_wrinit = &fixture_winit,
+};
 
 // Driver-style: no read put procedure, which drivers may omit.
-inline qinit driver_rinit = {nullptr, nullptr, nop_open, nop_close,
-                             nullptr, &fixture_minfo, nullptr};
-inline streamtab driver_tab = {&driver_rinit, &fixture_winit, nullptr,
-                               nullptr};
+inline qinit driver_rinit = {
+  .qi_qopen = nop_open,
+  .qi_qclose = nop_close,
+  .qi_minfo = &fixture_minfo,
+};
+inline streamtab driver_tab = {
+  .st_rdinit = &driver_rinit,
+  .st_wrinit = &fixture_winit,
+};
 
 inline fmodsw make_fmodsw(const char *name, streamtab *st = &fixture_tab) {
   fmodsw f{};

@@ -75,7 +75,7 @@ TEST(Registry, ModuleStreamtabIsChecked) {
 
   qinit noopen = fixture_rinit;
   noopen.qi_qopen = nullptr;
-  streamtab st = {&noopen, &fixture_winit, nullptr, nullptr};
+  streamtab st = {.st_rdinit = &noopen, .st_wrinit = &fixture_winit};
   fmodsw f = make_fmodsw("badst", &st);
   EXPECT_EQ(strdp_register_module(&f), -1);
   EXPECT_EQ(errno, EINVAL);
@@ -84,14 +84,14 @@ TEST(Registry, ModuleStreamtabIsChecked) {
   qinit burst_only = fixture_winit;
   burst_only.qi_putp = nullptr;
   burst_only.qi_putbp = [](queue_t *, mblk_t **, unsigned) {};
-  streamtab st1 = {&fixture_rinit, &burst_only, nullptr, nullptr};
+  streamtab st1 = {.st_rdinit = &fixture_rinit, .st_wrinit = &burst_only};
   f = make_fmodsw("badst", &st1);
   EXPECT_EQ(strdp_register_module(&f), -1);
   EXPECT_EQ(errno, EINVAL);
 
   qinit nominfo = fixture_winit;
   nominfo.qi_minfo = nullptr;
-  streamtab st2 = {&fixture_rinit, &nominfo, nullptr, nullptr};
+  streamtab st2 = {.st_rdinit = &fixture_rinit, .st_wrinit = &nominfo};
   f = make_fmodsw("badst", &st2);
   EXPECT_EQ(strdp_register_module(&f), -1);
   EXPECT_EQ(errno, EINVAL);

@@ -126,9 +126,10 @@ int td_close(queue_t *q, int, cred_t *) {
 }
 
 module_info td_minfo = {100, const_cast<char *>("tdrv"), 0, INFPSZ, 64, 16};
-qinit td_rinit = {td_rput, nullptr, td_open, td_close, nullptr, &td_minfo, nullptr};
-qinit td_winit = {td_wput, td_wsrv, nullptr, nullptr, nullptr, &td_minfo, nullptr};
-streamtab td_info = {&td_rinit, &td_winit, nullptr, nullptr};
+qinit td_rinit = {
+    .qi_putp = td_rput, .qi_qopen = td_open, .qi_qclose = td_close, .qi_minfo = &td_minfo};
+qinit td_winit = {.qi_putp = td_wput, .qi_srvp = td_wsrv, .qi_minfo = &td_minfo};
+streamtab td_info = {.st_rdinit = &td_rinit, .st_wrinit = &td_winit};
 
 // tmod: a pass-through module that counts opens and closes.
 int tm_put(queue_t *q, mblk_t *mp) { return putnext(q, mp); }
@@ -145,20 +146,23 @@ int tm_close(queue_t *q, int, cred_t *) {
   return 0;
 }
 module_info tm_minfo = {101, const_cast<char *>("tmod"), 0, INFPSZ, 1024, 256};
-qinit tm_rinit = {tm_put, nullptr, tm_open, tm_close, nullptr, &tm_minfo, nullptr};
-qinit tm_winit = {tm_put, nullptr, nullptr, nullptr, nullptr, &tm_minfo, nullptr};
-streamtab tm_info = {&tm_rinit, &tm_winit, nullptr, nullptr};
+qinit tm_rinit = {
+    .qi_putp = tm_put, .qi_qopen = tm_open, .qi_qclose = tm_close, .qi_minfo = &tm_minfo};
+qinit tm_winit = {.qi_putp = tm_put, .qi_minfo = &tm_minfo};
+streamtab tm_info = {.st_rdinit = &tm_rinit, .st_wrinit = &tm_winit};
 fmodsw tm_fsw = {"tmod", &tm_info, D_MP};
 module_info tm2_minfo = {102, const_cast<char *>("tmod2"), 0, INFPSZ, 1024, 256};
-qinit tm2_rinit = {tm_put, nullptr, tm_open, tm_close, nullptr, &tm2_minfo, nullptr};
-qinit tm2_winit = {tm_put, nullptr, nullptr, nullptr, nullptr, &tm2_minfo, nullptr};
-streamtab tm2_info = {&tm2_rinit, &tm2_winit, nullptr, nullptr};
+qinit tm2_rinit = {
+    .qi_putp = tm_put, .qi_qopen = tm_open, .qi_qclose = tm_close, .qi_minfo = &tm2_minfo};
+qinit tm2_winit = {.qi_putp = tm_put, .qi_minfo = &tm2_minfo};
+streamtab tm2_info = {.st_rdinit = &tm2_rinit, .st_wrinit = &tm2_winit};
 fmodsw tm2_fsw = {"tmod2", &tm2_info, D_MP};
 // tsmall: a module whose write side takes 2..8 byte packets.
 module_info ts_minfo = {103, const_cast<char *>("tsmall"), 2, 8, 1024, 256};
-qinit ts_rinit = {tm_put, nullptr, tm_open, tm_close, nullptr, &ts_minfo, nullptr};
-qinit ts_winit = {tm_put, nullptr, nullptr, nullptr, nullptr, &ts_minfo, nullptr};
-streamtab ts_info = {&ts_rinit, &ts_winit, nullptr, nullptr};
+qinit ts_rinit = {
+    .qi_putp = tm_put, .qi_qopen = tm_open, .qi_qclose = tm_close, .qi_minfo = &ts_minfo};
+qinit ts_winit = {.qi_putp = tm_put, .qi_minfo = &ts_minfo};
+streamtab ts_info = {.st_rdinit = &ts_rinit, .st_wrinit = &ts_winit};
 fmodsw ts_fsw = {"tsmall", &ts_info, D_MP};
 
 }  // namespace
