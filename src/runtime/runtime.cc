@@ -3,20 +3,17 @@
 #include <cerrno>
 
 #include "msg/msg_pool.h"
-#include "runtime/runtime.h"
 #include "sched/scheduler.h"
 #include "stream/mux.h"
 #include "stream/registry.h"
+#include "stream/stream_limits.h"
 
 namespace strdp {
 
 namespace {
-RuntimeConfig g_config;
 Scheduler *g_main_sched = nullptr;
 bool g_up = false;
 }  // namespace
-
-const RuntimeConfig &runtime_config() { return g_config; }
 
 }  // namespace strdp
 
@@ -29,7 +26,7 @@ extern "C" int strdp_runtime_init(const strdp_runtime_conf *conf) {
   }
   strdp_runtime_conf c{};
   if (conf != nullptr) c = *conf;
-  g_config.nstrpush = c.nstrpush != 0 ? c.nstrpush : NSTRPUSH;
+  set_stream_limits(StreamLimits{c.nstrpush != 0 ? c.nstrpush : NSTRPUSH});
   if (int err = msg_pools_init(c); err != 0) {
     errno = err;
     return -1;

@@ -19,8 +19,8 @@
 #include <string_view>
 #include <vector>
 
-#include "runtime/runtime.h"
 #include "stream/mux.h"
+#include "stream/stream_limits.h"
 
 namespace strdp {
 namespace {
@@ -101,7 +101,7 @@ extern "C" int strdp_autopush_set(const char *driver, long minor, long lastminor
                                   const char *const *modules, int nmods, int anchor) {
   if (driver == nullptr || modules == nullptr) return fail(EINVAL);
   if (!strdp_driver_exists(driver)) return fail(ENOSTR);
-  if (nmods < 1 || nmods > MAXAPUSH || static_cast<unsigned>(nmods) > runtime_config().nstrpush)
+  if (nmods < 1 || nmods > MAXAPUSH || static_cast<unsigned>(nmods) > stream_limits().nstrpush)
     return fail(EINVAL);
   if (minor < -1 || minor > kMaxMinor || lastminor < -1 || lastminor > kMaxMinor)
     return fail(EINVAL);

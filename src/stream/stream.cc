@@ -6,14 +6,21 @@
 #include <cstring>
 #include <thread>
 
-#include "runtime/runtime.h"
 #include "sched/timer_service.h"
 #include "stream/mux.h"
 #include "stream/stream_impl.h"
+#include "stream/stream_limits.h"
 
 bool stdata::nonblock() const { return (oflag & (O_NONBLOCK | O_NDELAY)) != 0; }
 
 namespace strdp {
+
+namespace {
+StreamLimits g_limits;  // written before any stream opens, then only read
+}  // namespace
+
+const StreamLimits &stream_limits() { return g_limits; }
+void set_stream_limits(const StreamLimits &l) { g_limits = l; }
 
 static void set_stream(QueuePair *qp, stdata *sp) {
   qp->q[0].q_stream = sp;
@@ -166,7 +173,7 @@ static void move_waits(queue_t *from, queue_t *to) {
 }
 
 int stream_push(stdata *sp, const char *name) {
-  if (sp->modules.size() >= runtime_config().nstrpush) return EINVAL;
+  if (sp->modules.size() >= stream_limits().nstrpush) return EINVAL;
   ModuleEntry *me = module_hold(name != nullptr ? name : "");
   if (me == nullptr) return EINVAL;
   QueuePair *qp = allocq(me->st, false, sp->sched);
