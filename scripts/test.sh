@@ -2,7 +2,8 @@
 # Builds strdp twice and runs every test suite in both builds:
 #
 #   build       the normal build (debugoptimized)
-#   build-asan  AddressSanitizer + UndefinedBehaviorSanitizer, no benchmarks
+#   build-asan  AddressSanitizer + UndefinedBehaviorSanitizer and the hot
+#               paths' entry checks (-Ddebug_checks=true), no benchmarks
 #
 #   sudo ./scripts/test.sh
 #
@@ -59,7 +60,8 @@ run_suite() {
 }
 
 run_suite build 1
-run_suite build-asan 3 -Db_sanitize=address,undefined -Db_lundef=false -Dperf=false
+run_suite build-asan 3 -Db_sanitize=address,undefined -Db_lundef=false -Dperf=false \
+	-Ddebug_checks=true
 
 echo "=== logs: build/meson-logs/testlog.{txt,json} build-asan/meson-logs/testlog.{txt,json}"
 if ((status == 0)); then

@@ -209,13 +209,18 @@ typedef void (*strdp_putbp_t)(struct queue *, struct msgb **, unsigned int);
  * Frame burst put (strdp extension): receives n >= 1 received frames, in
  * arrival order, that are not messages yet (see putnext_frames()). Each is
  * one whole frame, which as a message would be a single M_DATA message of
- * band 0. It disposes of every one of them exactly as qi_putbp would of
- * their messages: passes them on (putnext_frames), or makes them messages
- * (strdp_frames_to_msgs) and then does what it likes.
+ * band 0. It takes a prefix of them, frames[0..k), and returns k, as
+ * rte_eth_tx_burst() does: those it disposed of (passed on with
+ * putnext_frames(), sent, freed). The framework makes the rest,
+ * frames[k..n), messages and hands them, in order, to the same queue's
+ * message put (qi_putbp, else qi_putp per message). So a frame put
+ * handles only the case it is fast at and returns 0 for everything else:
+ * the fallback is never written twice.
  */
 struct strdp_frame;
 typedef struct strdp_frame strdp_frame_t;
-typedef void (*strdp_putfp_t)(struct queue *, strdp_frame_t **, unsigned int);
+typedef unsigned int (*strdp_putfp_t)(struct queue *, strdp_frame_t **,
+                                      unsigned int);
 
 struct qinit {
 	strdp_putp_t   qi_putp;   /* put procedure */
@@ -499,10 +504,11 @@ void put_burst(queue_t *q, mblk_t **mps, unsigned int n);
  * receives frames into DPDK mbufs (pmd, in raw mode) hands a burst up as
  * frames, with no message header written. The frames travel on, still
  * unwritten, from queue to queue as long as each next queue has a
- * qi_putfp (a multiplexor that patches them through, a pass-through
- * module, the transmit side of a pmd stream): where none reads a
- * message, none is made. The first queue without one gets them as
- * messages (strdp_frames_to_msgs), through its qi_putbp or qi_putp. So a
+ * qi_putfp that takes them (a multiplexor that patches them through, a
+ * pass-through module, the transmit side of a pmd stream): where none
+ * reads a message, none is made. The first queue without one, or the
+ * frames its qi_putfp did not take, get them as messages
+ * (strdp_frames_to_msgs), through its qi_putbp or qi_putp. So a
  * stack of classic modules sees exactly the messages it always did, and
  * put counts, ordering, flow control and the "procedures off" rule are
  * those of putnext_burst(). A frame is never a message and a frame at

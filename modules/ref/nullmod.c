@@ -40,7 +40,7 @@ static int nullmod_open(queue_t *, dev_t *, int, int, cred_t *);
 static int nullmod_close(queue_t *, int, cred_t *);
 static int nullmod_put(queue_t *, mblk_t *);
 static void nullmod_putb(queue_t *, mblk_t **, unsigned int);
-static void nullmod_putf(queue_t *, strdp_frame_t **, unsigned int);
+static unsigned int nullmod_putf(queue_t *, strdp_frame_t **, unsigned int);
 
 /*
  * One put procedure serves both sides: it only passes messages on, and
@@ -137,11 +137,12 @@ nullmod_putb(queue_t *q, mblk_t **mps, unsigned int n)
 	putnext_burst(q, mps, n);
 }
 
-/* Frame burst put (strdp): frames go on as frames, unread. */
-static void
+/* Frame burst put (strdp): frames go on as frames, unread; all taken. */
+static unsigned int
 nullmod_putf(queue_t *q, strdp_frame_t **f, unsigned int n)
 {
 	putnext_frames(q, f, n);
+	return (n);
 }
 
 STRDP_MODULE_REGISTER(nullmod_fsw)

@@ -13,8 +13,8 @@
  *    measures.
  *  - Lower read frame put (xconn_lrputf): a burst of frames from a pmd
  *    stream in raw mode goes down the partner as frames, unread, under
- *    the same conditions as a burst of messages; otherwise the frames
- *    become messages and take the burst path.
+ *    the same conditions as a burst of messages; otherwise it takes none
+ *    and the framework hands them to the burst path as messages.
  *  - Lower read service (xconn_lrsrv): sends what is held, in order,
  *    while the partner can take it.
  *  - Lower write side: nothing is queued on it; its service procedure is
@@ -162,26 +162,22 @@ xconn_lrputb(queue_t *q, mblk_t **mps, unsigned int n)
 /*
  * Lower read frame burst put: frames (putnext_frames) are plain data by
  * contract, so when the partner can take them and nothing of this side is
- * held they go on as frames, unread. Otherwise they become messages and
- * take the burst path above, which holds them in order.
+ * held they go on as frames, unread: all n taken. Otherwise none: the
+ * framework makes them messages for the burst put above, which holds
+ * them in order.
  */
-void
+unsigned int
 xconn_lrputf(queue_t *q, strdp_frame_t **f, unsigned int n)
 {
 	struct xconn_lower *xl = q->q_ptr;
 	struct xconn_lower *peer = xl->xl_peer;
-	mblk_t **mps = (mblk_t **)f;	/* in place */
-	unsigned int k;
 
-	if (peer != NULL && q->q_first == NULL && canputnext(peer->xl_wq)) {
-		xl->xl_in += n;
-		xl->xl_fwd += n;
-		putnext_frames(peer->xl_wq, f, n);
-		return;
-	}
-	k = strdp_frames_to_msgs(f, mps, n);
-	if (k > 0)
-		xconn_lrputb(q, mps, k);
+	if (peer == NULL || q->q_first != NULL || !canputnext(peer->xl_wq))
+		return (0);
+	xl->xl_in += n;
+	xl->xl_fwd += n;
+	putnext_frames(peer->xl_wq, f, n);
+	return (n);
 }
 
 /*

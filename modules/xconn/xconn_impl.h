@@ -54,7 +54,7 @@ struct xconn {
 /* The lower queues' procedures (xconn_data.c). */
 XCONN_PRIVATE int xconn_lrput(queue_t *, mblk_t *);
 XCONN_PRIVATE void xconn_lrputb(queue_t *, mblk_t **, unsigned int);
-XCONN_PRIVATE void xconn_lrputf(queue_t *, strdp_frame_t **, unsigned int);
+XCONN_PRIVATE unsigned int xconn_lrputf(queue_t *, strdp_frame_t **, unsigned int);
 XCONN_PRIVATE int xconn_lrsrv(queue_t *);
 XCONN_PRIVATE int xconn_lwput(queue_t *, mblk_t *);
 XCONN_PRIVATE int xconn_lwsrv(queue_t *);

@@ -140,20 +140,17 @@ void pmd_wputb(queue_t *q, mblk_t **mps, unsigned n) {
 }
 
 // Frames from above (a cross-connect, a pass-through module): straight to
-// the NIC when the stream sends raw frames and nothing waits on the queue;
-// otherwise, and for what the NIC did not take, the message burst's path
-// (pmd_wputb), which also hands the buffer to the NIC.
-void pmd_wputf(queue_t *q, strdp_frame_t **f, unsigned n) {
+// the NIC when the stream sends raw frames and nothing waits on the queue.
+// What it does not take the framework hands to the message burst's path
+// (pmd_wputb), which also hands the buffer to the NIC; when it took all,
+// it hands the buffer over itself.
+unsigned pmd_wputf(queue_t *q, strdp_frame_t **f, unsigned n) {
   auto *ps = static_cast<PmdStream *>(q->q_ptr);
-  unsigned i = 0;
-  if (ps->raw && ps->lane != nullptr && q->q_first == nullptr) [[likely]]
-    i = tx_frames(ps, f, n);
-  if (i < n) {
-    auto **mps = reinterpret_cast<mblk_t **>(f + i);
-    pmd_wputb(q, mps, strdp_frames_to_msgs(f + i, mps, n - i));
-    return;
-  }
-  lane_flush(ps->lane);  // i == n > 0: tx_frames ran, so the lane is there
+  if (!ps->raw || ps->lane == nullptr || q->q_first != nullptr) [[unlikely]]
+    return 0;
+  unsigned i = tx_frames(ps, f, n);
+  if (i == n) lane_flush(ps->lane);
+  return i;
 }
 
 int pmd_rput(queue_t *q, mblk_t *mp) { return putnext(q, mp); }

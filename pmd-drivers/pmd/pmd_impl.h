@@ -175,8 +175,10 @@ bool tx_raw(PmdStream *ps, mblk_t *mp);
 // the first other message, or when the NIC takes nothing. Returns how
 // many it consumed.
 unsigned tx_raw_burst(PmdStream *ps, mblk_t **mps, unsigned n);
-// The same for frames (putnext_frames): those the NIC took or that were
-// counted and freed; the rest are still frames.
+// The same for frames (putnext_frames), by the same loop: takes the
+// leading run of frames a NIC takes as they are; stops at the first other
+// one (too short or long, a chain the port cannot send) or when the NIC
+// takes nothing. The rest are still frames, the caller's.
 unsigned tx_frames(PmdStream *ps, strdp_frame_t **f, unsigned n);
 // A chain the NIC cannot take in pieces, made one block (copy); consumes
 // frame, NULL when there is no memory.
@@ -184,7 +186,7 @@ mblk_t *tx_linearize(mblk_t *frame);
 int pmd_wput(queue_t *q, mblk_t *mp);
 int pmd_wsrv(queue_t *q);
 void pmd_wputb(queue_t *q, mblk_t **mps, unsigned n);
-void pmd_wputf(queue_t *q, strdp_frame_t **f, unsigned n);
+unsigned pmd_wputf(queue_t *q, strdp_frame_t **f, unsigned n);
 
 // ---- rx.cc: the poller (rx burst, tx flush, link state)
 unsigned pmd_poll(void *arg);

@@ -67,6 +67,11 @@ mblk_t *tx_linearize(mblk_t *frame) {
 // per-frame checks are the ones a NIC needs: at least an Ethernet header,
 // at most MTU + header + one VLAN tag, data blocks only.
 namespace {
+// The largest frame a port sends: MTU, Ethernet header, one VLAN tag.
+inline uint32_t max_frame(const PmdStream *ps) {
+  return uint32_t{ps->mtu} + kEtherHdr + RTE_VLAN_HLEN;
+}
+
 // tx_raw()'s body, inlined into the per-message and the burst paths.
 [[gnu::always_inline]] inline bool tx_raw_inline(PmdStream *ps, mblk_t *mp) {
   Lane *l = ps->lane;
@@ -84,7 +89,7 @@ namespace {
       len += static_cast<size_t>(MBLKL(bp));
     }
   }
-  if (len < kEtherHdr || len > size_t{ps->mtu} + kEtherHdr + RTE_VLAN_HLEN) [[unlikely]] {
+  if (len < kEtherHdr || len > max_frame(ps)) [[unlikely]] {
     freemsg(mp);
     bump(l->st.tx_invalid, 1);
     return true;
@@ -103,39 +108,38 @@ namespace {
 
 bool tx_raw(PmdStream *ps, mblk_t *mp) { return tx_raw_inline(ps, mp); }
 
-// One pass over the burst, a buffer's room at a time. The usual frame (one
-// M_DATA block inside its mbuf, of a length the NIC takes) goes into the
-// buffer with the export inlined; any other data frame takes the put
-// procedure's path (tx_raw_inline), with the same checks. The first
-// message of another type ends the pass: the caller puts the rest one by
-// one, in order.
-unsigned tx_raw_burst(PmdStream *ps, mblk_t **mps, unsigned n) {
+namespace {
+// One pass over a burst, a buffer's room at a time: the one transmit loop,
+// for messages and for frames alike (as import_burst() is the one receive
+// loop). plain(item, &len) gives the mbuf of the usual item, one a NIC
+// takes as it is, having checked its length; nullptr otherwise, having
+// written nothing. odd(item) then takes the item by the general path
+// (true) or refuses it (false), which ends the pass: the caller has the
+// rest, in order. The buffer's count lives in a register across the inner
+// loop: through memory, each item would wait on the previous one's store.
+template <class Item, class Plain, class Odd>
+[[gnu::always_inline]] inline unsigned tx_burst(PmdStream *ps, Item *const *items, unsigned n,
+                                                Plain plain, Odd odd) {
   Lane *l = ps->lane;
   TxBuffer &b = l->tx;
-  const size_t max = size_t{ps->mtu} + kEtherHdr + RTE_VLAN_HLEN;
   unsigned i = 0;
   while (i < n) {
     if (b.n == kBurst && (lane_flush(l), b.n == kBurst)) break;  // NIC full
     unsigned end = std::min(n, i + (kBurst - b.n));
-    uint16_t k = b.n;  // in registers, as in tx_frames()
+    uint16_t k = b.n;
     uint64_t bytes = 0;
     for (; i < end; ++i) {
-      mblk_t *mp = mps[i];
-      if (mp->b_datap->db_type != M_DATA) [[unlikely]] {
-        b.n = k;
-        b.bytes += bytes;
-        return i;
-      }
-      auto len = static_cast<size_t>(MBLKL(mp));
-      rte_mbuf *m = len >= kEtherHdr && len <= max ? msg::export_plain(mp) : nullptr;
-      if (m != nullptr) [[likely]] {
+      uint32_t len;
+      if (rte_mbuf *m = plain(items[i], &len)) [[likely]] {
         b.m[k] = m;
         bytes += len;
         ++k;
         continue;
       }
       b.n = k;
-      tx_raw_inline(ps, mp);  // there is room: it takes or frees mp
+      b.bytes += bytes;
+      bytes = 0;
+      if (!odd(items[i])) return i;
       k = b.n;
     }
     b.n = k;
@@ -143,43 +147,48 @@ unsigned tx_raw_burst(PmdStream *ps, mblk_t **mps, unsigned n) {
   }
   return i;
 }
+}  // namespace
+
+// Messages: the usual one (one M_DATA block inside its mbuf, of a length
+// the NIC takes) goes into the buffer with the export inlined; any other
+// data message takes the put procedure's path (tx_raw_inline), with the
+// same checks. The first message of another type ends the pass: the
+// caller puts the rest one by one, in order.
+unsigned tx_raw_burst(PmdStream *ps, mblk_t **mps, unsigned n) {
+  const uint32_t max = max_frame(ps);
+  return tx_burst(
+      ps, mps, n,
+      [max](mblk_t *mp, uint32_t *len) -> rte_mbuf * {
+        if (mp->b_datap->db_type != M_DATA) [[unlikely]]
+          return nullptr;
+        auto l = static_cast<size_t>(MBLKL(mp));
+        *len = static_cast<uint32_t>(l);
+        return l >= kEtherHdr && l <= max ? msg::export_plain(mp) : nullptr;
+      },
+      [ps](mblk_t *mp) {
+        if (mp->b_datap->db_type != M_DATA) return false;
+        tx_raw_inline(ps, mp);  // there is room: it takes or frees mp
+        return true;
+      });
+}
 
 // Frames from above go out as they came in: the mbuf view is still the
 // frame's own, so there is nothing to export. Only what a NIC needs is
 // checked (the length; one segment unless the port takes chains); a frame
-// that fails it is made a message and takes the put procedure's path.
+// that fails it is left to the caller, whose message path checks it again
+// and counts it.
 unsigned tx_frames(PmdStream *ps, strdp_frame_t **f, unsigned n) {
-  Lane *l = ps->lane;
-  TxBuffer &b = l->tx;
-  const uint32_t max = uint32_t{ps->mtu} + kEtherHdr + RTE_VLAN_HLEN;
-  unsigned i = 0;
-  while (i < n) {
-    if (b.n == kBurst && (lane_flush(l), b.n == kBurst)) break;  // NIC full
-    unsigned end = std::min(n, i + (kBurst - b.n));
-    // The count lives in a register across the loop: through memory, each
-    // frame would wait on the previous one's store.
-    uint16_t k = b.n;
-    uint64_t bytes = 0;
-    for (; i < end; ++i) {
-      rte_mbuf *m = strdp_frame_mbuf(f[i]);
-      uint32_t len = m->pkt_len;
-      if (len >= kEtherHdr && len <= max && (m->nb_segs == 1 || ps->tx_multiseg)) [[likely]] {
-        b.m[k] = m;
-        bytes += len;
-        ++k;
-        continue;
-      }
-      b.n = k;
-      if (mblk_t *mp; strdp_frames_to_msgs(&f[i], &mp, 1) == 1)
-        tx_raw_inline(ps, mp);  // there is room: it takes or frees mp
-      else
-        bump(l->st.tx_invalid, 1);
-      k = b.n;
-    }
-    b.n = k;
-    b.bytes += bytes;
-  }
-  return i;
+  const uint32_t max = max_frame(ps);
+  const bool multiseg = ps->tx_multiseg;
+  return tx_burst(
+      ps, f, n,
+      [max, multiseg](strdp_frame_t *fr, uint32_t *len) -> rte_mbuf * {
+        rte_mbuf *m = strdp_frame_mbuf(fr);
+        *len = m->pkt_len;
+        bool ok = *len >= kEtherHdr && *len <= max && (m->nb_segs == 1 || multiseg);
+        return ok ? m : nullptr;
+      },
+      [](strdp_frame_t *) { return false; });
 }
 
 // Write service: what waited for room, in order. A message that still

@@ -55,6 +55,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "runtime/debug_checks.h"
+
 // libstrdp is a shared library, so every rte_lcore_id() that DPDK's inline
 // mempool get/put makes on our behalf (the per-lcore cache lookup, once in
 // each allocb and each freeb) would be a general-dynamic TLS access: a call
@@ -175,10 +177,20 @@ inline bool db_ref_take(dblk_t *db) {
 // freeb: one STREAMS reference less. Reading 1 means no other STREAMS
 // holder exists that could race with us, and the dblk is going away (or
 // leaving STREAMS), so the last reference writes nothing.
+// With debug checks the last reference writes 0, so that a second freeb
+// of the block finds 0 and stops the process (illumos ASSERTs db_ref
+// there too); every way into STREAMS (allocb, import, dupb's own dblk)
+// writes the count anew.
 inline void db_ref_drop(dblk_t *db) {
   std::atomic_ref<unsigned char> ref(db->db_ref);
-  if (ref.load(std::memory_order_relaxed) > 1)
+  unsigned char old = ref.load(std::memory_order_relaxed);
+  STRDP_CHECK(old != 0, "freeb of a block that was already freed");
+  if (old > 1)
     ref.fetch_sub(1, std::memory_order_relaxed);
+#if STRDP_DEBUG_CHECKS
+  else
+    ref.store(0, std::memory_order_relaxed);
+#endif
 }
 
 // See "the split state" above.

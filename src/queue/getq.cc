@@ -44,6 +44,8 @@ void qbackenable(queue_t *q, unsigned band) {
 using namespace strdp;
 
 extern "C" mblk_t *getq(queue_t *q) {
+  STRDP_CHECK(qstate(q)->sched == nullptr || qstate(q)->sched->is_current(),
+              "getq on a queue that another scheduler owns");
   mblk_t *mp = q->q_first;
   unsigned band = 0;
   if (mp == nullptr) {

@@ -19,6 +19,10 @@ namespace strdp {
 
 void put_direct(queue_t *q, mblk_t *mp) {
   QueueState *st = qstate(q);
+  STRDP_CHECK(mp->b_next == nullptr && mp->b_prev == nullptr,
+              "put of a message that is still on a queue or list");
+  STRDP_CHECK(st->sched == nullptr || st->sched->is_current(),
+              "put procedure run by a scheduler that does not own the queue");
   if (!(st->iflags & kProcsOn)) [[unlikely]] {
     if (q->q_next != nullptr) {
       put_direct(q->q_next, mp);  // bounded: at most the stream's length
@@ -34,6 +38,13 @@ void put_direct(queue_t *q, mblk_t *mp) {
 
 static void put_burst_direct(queue_t *q, mblk_t **mps, unsigned n) {
   QueueState *st = qstate(q);
+#if STRDP_DEBUG_CHECKS
+  for (unsigned i = 0; i < n; ++i)
+    STRDP_CHECK(mps[i]->b_next == nullptr && mps[i]->b_prev == nullptr,
+                "put of a message that is still on a queue or list");
+  STRDP_CHECK(st->sched == nullptr || st->sched->is_current(),
+              "put procedure run by a scheduler that does not own the queue");
+#endif
   strdp_putbp_t putbp = q->q_qinfo->qi_putbp;
   if (putbp != nullptr && (st->iflags & kProcsOn)) [[likely]] {
     st->stats.put_calls += n;
@@ -86,17 +97,25 @@ static unsigned frames_to_msgs(queue_t *q, strdp_frame_t **f, unsigned n) {
   return k;
 }
 
-// Frames to q: its frame put when it has one and runs here, now. Every
-// other case is the message burst's (put_many), so the slow paths (other
-// owner, deferred, procedures off) stay in one place.
+// Frames to q: its frame put when it has one and runs here, now; what
+// that put did not take (the contract: a prefix, like rte_eth_tx_burst)
+// becomes messages for q's own message burst put, still inside this put,
+// so they are not overtaken. Every other case is the message burst's
+// (put_many), so the slow paths (other owner, deferred, procedures off)
+// stay in one place.
 static void put_frames(queue_t *q, strdp_frame_t **f, unsigned n) {
   Scheduler *s = owner(q);
   strdp_putfp_t putfp = q->q_qinfo->qi_putfp;
   if (putfp != nullptr && (qstate(q)->iflags & kProcsOn) && s->is_current() &&
       !s->must_defer()) [[likely]] {
-    qstate(q)->stats.put_calls += n;
     s->enter_put();
-    putfp(q, f, n);
+    unsigned k = putfp(q, f, n);
+    STRDP_CHECK(k <= n, "qi_putfp took more frames than it was given");
+    qstate(q)->stats.put_calls += k;
+    if (k < n) [[unlikely]] {
+      unsigned m = frames_to_msgs(q, f + k, n - k);
+      put_burst_direct(q, reinterpret_cast<mblk_t **>(f + k), m);
+    }
     s->leave_put();
     return;
   }

@@ -39,6 +39,8 @@ extern "C" int putq(queue_t *q, mblk_t *mp) {
   // for a putq that fails on the owner's thread.
   if (!s->is_current()) [[unlikely]]
     return s->post(Scheduler::Op::kPutq, q, mp) ? 1 : 0;
+  STRDP_CHECK(mp->b_next == nullptr && mp->b_prev == nullptr,
+              "putq of a message that is already on a queue or list");
   bool ok;
   qband_t *qb = band_for(q, mp, &ok);
   if (!ok) return 0;

@@ -15,6 +15,8 @@
 
 #include <cstdint>
 
+#include "runtime/debug_checks.h"
+
 namespace strdp {
 
 class Scheduler;

@@ -129,6 +129,61 @@ TEST(Putnext, BurstCountsEveryMessageAsAPut) {
   EXPECT_EQ(r.got.size(), 8u);
 }
 
+// A frame-aware queue that takes the first g_take frames of each burst
+// (recording them) and leaves the rest: the framework must hand those to
+// the same queue's message burst put, in order, as messages.
+unsigned g_take = 0;
+std::vector<std::string> g_frames;  // what the frame put took
+int g_bursts = 0;                   // message burst put calls
+unsigned take_putf(queue_t *, strdp_frame_t **f, unsigned n) {
+  unsigned k = std::min(g_take, n);
+  for (unsigned i = 0; i < k; ++i) {
+    rte_mbuf *m = strdp_frame_mbuf(f[i]);
+    g_frames.emplace_back(rte_pktmbuf_mtod(m, const char *), m->data_len);
+    rte_pktmbuf_free(m);
+  }
+  return k;
+}
+void rec_putb(queue_t *q, mblk_t **mps, unsigned n) {
+  ++g_bursts;
+  for (unsigned i = 0; i < n; ++i) rec_put(q, mps[i]);
+}
+qinit qi_takef = {
+  .qi_putp = rec_put,
+  .qi_minfo = &mi,
+  .qi_putbp = rec_putb,
+  .qi_putfp = take_putf,
+};
+
+TEST(PutnextFrames, AFramePutTakesAPrefixAndTheRestArriveAsMessagesInOrder) {
+  unsigned before = pool_in_use();
+  for (unsigned take : {0u, 2u, 6u, 9u}) {
+    SCOPED_TRACE("the frame put takes " + std::to_string(take));
+    TestPair top(&qi_pass, &qi_pass), sink(&qi_takef, &qi_takef);
+    link_pairs({&top, &sink});
+    Recorder r;
+    sink.wq()->q_ptr = &r;
+    g_take = take;
+    g_frames.clear();
+    g_bursts = 0;
+    strdp_frame_t *f[6];
+    std::vector<std::string> all;
+    for (int i = 0; i < 6; ++i) {
+      all.push_back("frame " + std::to_string(i));
+      f[i] = strdp_mbuf_frame(strdp_msg_to_mbuf(make_msg(all.back())));
+    }
+    putnext_frames(top.wq(), f, 6);
+    unsigned k = std::min(take, 6u);
+    EXPECT_EQ(g_frames, std::vector<std::string>(all.begin(), all.begin() + k));
+    EXPECT_EQ(r.texts(), std::vector<std::string>(all.begin() + k, all.end()));
+    EXPECT_EQ(g_bursts, k < 6 ? 1 : 0) << "the rest in one burst, none when all were taken";
+    strdp_qstats st;
+    strdp_qstats_get(sink.wq(), &st);
+    EXPECT_EQ(st.put_calls, 6u) << "every frame counts once, as a frame or as a message";
+  }
+  EXPECT_EQ(pool_in_use(), before);
+}
+
 TEST(Putnext, AtTheEndOfAStreamTheMessageIsFreedAndCounted) {
   unsigned before = pool_in_use();
   TestPair p(&qi_pass, &qi_pass);
