@@ -2,6 +2,8 @@
 // a missing or mistyped field prints as "?" rather than throwing.
 #include "format.h"
 
+#include <algorithm>
+#include <cctype>
 #include <string>
 #include <vector>
 
@@ -11,19 +13,40 @@ using nlohmann::json;
 
 namespace {
 
-std::string str(const json &j, const char *k) {
-  auto it = j.find(k);
-  if (it == j.end() || it->is_null()) return "-";
-  if (it->is_string()) return it->get<std::string>();
-  if (it->is_number_unsigned()) return std::to_string(it->get<uint64_t>());
-  if (it->is_number_integer()) return std::to_string(it->get<int64_t>());
-  if (it->is_boolean()) return it->get<bool>() ? "yes" : "no";
+std::string scalar(const json &v) {
+  if (v.is_null()) return "-";
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_number_unsigned()) return std::to_string(v.get<uint64_t>());
+  if (v.is_number_integer()) return std::to_string(v.get<int64_t>());
+  if (v.is_boolean()) return v.get<bool>() ? "yes" : "no";
   return "?";
 }
 
-uint64_t num(const json &j, const char *k) {
+std::string str(const json &j, const char *k) {
   auto it = j.find(k);
-  return it != j.end() && it->is_number_unsigned() ? it->get<uint64_t>() : 0;
+  return it == j.end() ? "-" : scalar(*it);
+}
+
+// A counter object as "name=value" pairs, whatever its members are (a
+// counter the daemon adds shows up with no change here); a nested
+// object (drops by reason) gives "name.member=value". skip_zero: only
+// what is not 0, for a table cell that would be mostly zeros.
+std::string pairs(const json &obj, bool skip_zero, const std::string &prefix = "") {
+  std::string s;
+  for (const auto &[k, v] : obj.items()) {
+    std::string part;
+    if (v.is_object())
+      part = pairs(v, skip_zero, prefix + k + ".");
+    else if (!(skip_zero && v.is_number() && v == 0))
+      part = prefix + k + "=" + scalar(v);
+    if (!part.empty()) s += (s.empty() ? "" : " ") + part;
+  }
+  return s;
+}
+
+std::string upper(std::string s) {
+  for (char &c : s) c = static_cast<char>(toupper(static_cast<unsigned char>(c)));
+  return s;
 }
 
 const json &arr(const json &j, const char *k) {
@@ -100,6 +123,40 @@ void print_list(FILE *out, const json &reply) {
   print_configured(out, *a);
 }
 
+// A queue's members other than these are its counters: numbers get a
+// column each, objects (drops) a column of their non-zero pairs.
+static bool queue_identity(const std::string &k) {
+  return k == "position" || k == "name" || k == "depth" || k == "side";
+}
+
+static void print_queues(FILE *out, const json &queues) {
+  std::vector<std::string> nums, objs;
+  auto seen = [](const std::vector<std::string> &v, const std::string &k) {
+    return std::find(v.begin(), v.end(), k) != v.end();
+  };
+  for (const json &q : queues)
+    for (const auto &[k, v] : q.items()) {
+      if (queue_identity(k) || seen(nums, k) || seen(objs, k)) continue;
+      if (v.is_number()) nums.push_back(k);
+      else if (v.is_object()) objs.push_back(k);
+    }
+  std::vector<std::string> head = {"POS", "QUEUE", "SIDE"};
+  for (const auto &k : nums) head.push_back(upper(k));
+  for (const auto &k : objs) head.push_back(upper(k));
+  Table t(std::move(head));
+  for (const json &q : queues) {
+    std::vector<std::string> row = {str(q, "position"), str(q, "name"), str(q, "side")};
+    for (const auto &k : nums) row.push_back(str(q, k.c_str()));
+    for (const auto &k : objs) {
+      auto it = q.find(k);
+      std::string cell = it != q.end() && it->is_object() ? pairs(*it, true) : "";
+      row.push_back(cell.empty() ? "0" : cell);
+    }
+    t.add(std::move(row));
+  }
+  t.print(out, "  ");
+}
+
 void print_stats(FILE *out, const json &reply) {
   bool first = true;
   for (const json &s : arr(reply, "streams")) {
@@ -107,28 +164,10 @@ void print_stats(FILE *out, const json &reply) {
     first = false;
     fprintf(out, "stream %s (%s, %s lane(s))\n", str(s, "name").c_str(), str(s, "driver").c_str(),
             str(s, "lanes").c_str());
-    Table t({"POS", "QUEUE", "SIDE", "PUT", "SRV", "QMSGS", "QBYTES", "BLOCKED", "DROPS"});
-    for (const json &q : arr(s, "queues")) {
-      std::string drops;
-      auto d = q.find("drops");
-      if (d != q.end() && d->is_object())
-        for (const auto &[reason, n] : d->items())
-          if (n.is_number_unsigned() && n.get<uint64_t>() != 0)
-            drops += (drops.empty() ? "" : " ") + reason + "=" + std::to_string(n.get<uint64_t>());
-      t.add({str(q, "position"), str(q, "name"), str(q, "side"), str(q, "put_calls"),
-             str(q, "srv_calls"), str(q, "queued_msgs"), str(q, "queued_bytes"),
-             str(q, "flow_blocked"), drops.empty() ? "0" : drops});
-    }
-    t.print(out, "  ");
-    auto p = s.find("pmd");
-    if (p != s.end() && p->is_object())
-      fprintf(out,
-              "  pmd: rx %llu frames %llu bytes (filtered %llu, paused %llu, nomem %llu); "
-              "tx %llu frames %llu bytes (invalid %llu)\n",
-              (unsigned long long)num(*p, "rx_frames"), (unsigned long long)num(*p, "rx_bytes"),
-              (unsigned long long)num(*p, "rx_filtered"), (unsigned long long)num(*p, "rx_paused"),
-              (unsigned long long)num(*p, "rx_nomem"), (unsigned long long)num(*p, "tx_frames"),
-              (unsigned long long)num(*p, "tx_bytes"), (unsigned long long)num(*p, "tx_invalid"));
+    print_queues(out, arr(s, "queues"));
+    // The stream's own counter sets ("pmd" for a pmd stream), one line each.
+    for (const auto &[k, v] : s.items())
+      if (v.is_object()) fprintf(out, "  %s: %s\n", k.c_str(), pairs(v, false).c_str());
   }
   print_app_counters(out, reply);
 }

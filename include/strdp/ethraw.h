@@ -30,11 +30,18 @@ int strdp_ethraw_attach(uint16_t port_id, const char *name);
 /* Stops and closes the port and unregisters the driver (EBUSY if open). */
 int strdp_ethraw_detach(const char *name);
 
+/* X(name, doc), in struct order: each is the pmd counter of that name
+ * (STRDP_PMD_COUNTERS) of the port's one queue. */
+#define STRDP_ETHRAW_COUNTERS(X) \
+	X(rx_frames, "frames sent up") \
+	X(tx_frames, "frames the NIC took") \
+	X(tx_invalid, "messages that could not become frames") \
+	X(rx_paused, "polls skipped because the stream was full")
+
 struct strdp_ethraw_stats {
-	uint64_t rx_frames;   /* frames sent up */
-	uint64_t tx_frames;   /* frames the NIC took */
-	uint64_t tx_invalid;  /* messages that could not become frames */
-	uint64_t rx_paused;   /* polls skipped because the stream was full */
+#define STRDP_ETHRAW_FIELD_(name, doc) uint64_t name;
+	STRDP_ETHRAW_COUNTERS(STRDP_ETHRAW_FIELD_)
+#undef STRDP_ETHRAW_FIELD_
 };
 int strdp_ethraw_get_stats(const char *name, struct strdp_ethraw_stats *st);
 

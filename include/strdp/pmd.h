@@ -62,21 +62,28 @@ int strdp_port_setup(const char *dev, const struct strdp_port_conf *conf);
 int strdp_port_close(uint16_t port);
 
 /* Per (port, queue) counters, kept by the owning lcore; they survive
- * detach and are reset by strdp_port_close(). */
+ * detach and are reset by strdp_port_close(). X(name, doc), in struct
+ * order (see "Counters are declared once" in strdp.h): the daemon shows
+ * them as "pmd" in a stream's stats and pmd_<name> in telemetry. */
+#define STRDP_PMD_COUNTERS(X) \
+	X(rx_frames, "frames sent up") \
+	X(rx_bytes, "their bytes, Ethernet header included") \
+	X(rx_filtered, "frames for no bound SAP or not for us (DLPI mode), " \
+	               "runts; freed") \
+	X(rx_paused, "polls skipped: the stream above was full") \
+	X(tx_frames, "frames the NIC took") \
+	X(tx_bytes, "their bytes") \
+	X(tx_invalid, "messages that could not become frames (refused " \
+	              "DL_UNITDATA_REQ, bad raw frame, M_DATA outside raw " \
+	              "mode, no memory), and frames the NIC would not take " \
+	              "at detach") \
+	X(rx_nomem, "DLPI mode: frames freed for want of a DL_UNITDATA_IND " \
+	            "block")
+
 struct strdp_pmd_stats {
-	uint64_t rx_frames;     /* frames sent up */
-	uint64_t rx_bytes;      /* their bytes, Ethernet header included */
-	uint64_t rx_filtered;   /* frames for no bound SAP or not for us
-	                           (DLPI mode), runts; freed */
-	uint64_t rx_paused;     /* polls skipped: the stream above was full */
-	uint64_t tx_frames;     /* frames the NIC took */
-	uint64_t tx_bytes;
-	uint64_t tx_invalid;    /* messages that could not become frames
-	                           (refused DL_UNITDATA_REQ, bad raw frame,
-	                           M_DATA outside raw mode, no memory), and
-	                           frames the NIC would not take at detach */
-	uint64_t rx_nomem;      /* DLPI mode: frames freed for want of a
-	                           DL_UNITDATA_IND block */
+#define STRDP_PMD_FIELD_(name, doc) uint64_t name;
+	STRDP_PMD_COUNTERS(STRDP_PMD_FIELD_)
+#undef STRDP_PMD_FIELD_
 };
 /* 0, or -1 with errno: ENODEV (port not set up), EINVAL (queue out of
  * range, st NULL). Any thread. */

@@ -250,23 +250,45 @@ int strdp_autopush_clear(const char *driver, long minor);
  * Statistics
  * ---------------------------------------------------------------------- */
 
-/* Why the framework freed a message instead of delivering it. */
+/*
+ * Counters are declared once, as X-macro lists (as VPP's foreach_*_error):
+ * the structures below are generated from them, and so are the daemon's
+ * JSON, telemetry and strctl output, so a counter added to a list shows
+ * up everywhere without another edit. X(name, doc): `name` is the field
+ * and the key the daemon shows it under, `doc` what it counts.
+ */
+
+/* Why the framework freed a message instead of delivering it:
+ * X(ID, "name", doc) gives STRDP_DROP_<ID>, in this order from 0, and
+ * strdp_drop_reason_name()'s answer (the counters' key: "drops" in the
+ * daemon's JSON, drops_<name> in telemetry). */
+#define STRDP_DROP_REASON_LIST(X) \
+	X(FLUSH, "flush", "flushq/flushband") \
+	X(CLOSE, "close", "freed when the stream closed") \
+	X(NOQUEUE, "no-next-queue", "putnext at the end of a stream") \
+	X(HANGUP, "hangup-or-error", "stream hung up or in error") \
+	X(BADMSG, "bad-message", "malformed (bad ioctl reply, ...)") \
+	X(NOMEM, "no-memory", "allocation failed on the way")
+
 enum strdp_drop_reason {
-	STRDP_DROP_FLUSH = 0,   /* flushq/flushband */
-	STRDP_DROP_CLOSE,       /* freed when the stream closed */
-	STRDP_DROP_NOQUEUE,     /* putnext at the end of a stream */
-	STRDP_DROP_HANGUP,      /* stream hung up or in error */
-	STRDP_DROP_BADMSG,      /* malformed (bad ioctl reply, ...) */
-	STRDP_DROP_NOMEM,       /* allocation failed on the way */
+#define STRDP_DROP_ENUM_(id, name, doc) STRDP_DROP_##id,
+	STRDP_DROP_REASON_LIST(STRDP_DROP_ENUM_)
+#undef STRDP_DROP_ENUM_
 	STRDP_DROP_REASONS
 };
 
+/* A queue's counters, before its drops by reason. */
+#define STRDP_QSTATS_COUNTERS(X) \
+	X(put_calls, "messages given to the put procedure") \
+	X(srv_calls, "service procedure runs") \
+	X(queued_msgs, "messages now on the queue, all bands") \
+	X(queued_bytes, "bytes now on the queue, all bands") \
+	X(flow_blocked, "times canput/bcanput found it full")
+
 struct strdp_qstats {
-	uint64_t put_calls;     /* messages given to the put procedure */
-	uint64_t srv_calls;     /* service procedure runs */
-	uint64_t queued_msgs;   /* messages now on the queue, all bands */
-	uint64_t queued_bytes;  /* bytes now on the queue, all bands */
-	uint64_t flow_blocked;  /* times canput/bcanput found it full */
+#define STRDP_QSTATS_FIELD_(name, doc) uint64_t name;
+	STRDP_QSTATS_COUNTERS(STRDP_QSTATS_FIELD_)
+#undef STRDP_QSTATS_FIELD_
 	uint64_t drops[STRDP_DROP_REASONS];
 };
 

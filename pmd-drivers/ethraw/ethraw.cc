@@ -128,9 +128,8 @@ extern "C" int strdp_ethraw_get_stats(const char *name, strdp_ethraw_stats *st) 
   }
   strdp_pmd_stats ps{};
   if (strdp_pmd_get_stats(port, 0, &ps) != 0) return -1;
-  st->rx_frames = ps.rx_frames;
-  st->tx_frames = ps.tx_frames;
-  st->tx_invalid = ps.tx_invalid;
-  st->rx_paused = ps.rx_paused;
+#define STRDP_COPY_(name, doc) st->name = ps.name;
+  STRDP_ETHRAW_COUNTERS(STRDP_COPY_)
+#undef STRDP_COPY_
   return 0;
 }

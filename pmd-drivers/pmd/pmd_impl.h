@@ -56,9 +56,11 @@ inline void bump(Counter &c, uint64_t n) {
   c.store(c.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
 }
 
+// strdp_pmd_stats as the lane keeps them (strdp_pmd_get_stats copies).
 struct LaneStats {
-  Counter rx_frames{0}, rx_bytes{0}, rx_filtered{0}, rx_paused{0};
-  Counter tx_frames{0}, tx_bytes{0}, tx_invalid{0}, rx_nomem{0};
+#define STRDP_LANE_COUNTER_(name, doc) Counter name{0};
+  STRDP_PMD_COUNTERS(STRDP_LANE_COUNTER_)
+#undef STRDP_LANE_COUNTER_
 };
 
 struct PmdStream;

@@ -212,13 +212,8 @@ extern "C" int strdp_pmd_get_stats(uint16_t port, uint16_t queue, struct strdp_p
   }
   const LaneStats &s = p->lanes[queue]->st;
   constexpr auto r = std::memory_order_relaxed;
-  st->rx_frames = s.rx_frames.load(r);
-  st->rx_bytes = s.rx_bytes.load(r);
-  st->rx_filtered = s.rx_filtered.load(r);
-  st->rx_paused = s.rx_paused.load(r);
-  st->tx_frames = s.tx_frames.load(r);
-  st->tx_bytes = s.tx_bytes.load(r);
-  st->tx_invalid = s.tx_invalid.load(r);
-  st->rx_nomem = s.rx_nomem.load(r);
+#define STRDP_COPY_(name, doc) st->name = s.name.load(r);
+  STRDP_PMD_COUNTERS(STRDP_COPY_)
+#undef STRDP_COPY_
   return 0;
 }

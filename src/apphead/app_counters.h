@@ -6,20 +6,27 @@
 
 namespace strdp::apphead {
 
+// X(name, doc), declared once: the structure and the control protocol's
+// "counters" object (json_apps.cc) come from this list.
+#define STRDP_APP_COUNTERS(X)                                            \
+  X(connections, "accepted, ever")                                       \
+  X(opens, "streams opened")                                             \
+  X(open_refused, "OpenReq answered with an error")                      \
+  X(closes, "streams closed (by the application or its exit)")           \
+  X(violations, "connections closed for breaking the protocol")          \
+  X(msgs_down, "posted writes passed to the stream")                     \
+  X(bytes_down, "their bytes")                                           \
+  X(msgs_up, "messages handed to getmsg/getmsgv/read")                   \
+  X(bytes_up, "their bytes")                                             \
+  X(requests, "requests answered")                                       \
+  X(drops, "posted writes the stream refused (freed)")                   \
+  X(signals, "I_SETSIG signals sent")                                    \
+  X(sleeps, "times the service thread slept")
+
 struct Counters {
-  uint64_t connections = 0;   // accepted, ever
-  uint64_t opens = 0;         // streams opened
-  uint64_t open_refused = 0;  // OpenReq answered with an error
-  uint64_t closes = 0;        // streams closed (by the application or its exit)
-  uint64_t violations = 0;    // connections closed for breaking the protocol
-  uint64_t msgs_down = 0;     // posted writes passed to the stream
-  uint64_t bytes_down = 0;
-  uint64_t msgs_up = 0;       // messages handed to getmsg/getmsgv/read
-  uint64_t bytes_up = 0;
-  uint64_t requests = 0;      // requests answered
-  uint64_t drops = 0;         // posted writes the stream refused (freed)
-  uint64_t signals = 0;       // I_SETSIG signals sent
-  uint64_t sleeps = 0;        // times the service thread slept
+#define STRDP_APP_FIELD_(name, doc) uint64_t name = 0;
+  STRDP_APP_COUNTERS(STRDP_APP_FIELD_)
+#undef STRDP_APP_FIELD_
 };
 
 }  // namespace strdp::apphead

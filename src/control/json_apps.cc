@@ -15,12 +15,11 @@ void add_apps(apphead::AppService &apps, bool stats, json &out) {
   json a = {{"socket", snap.socket}, {"connections", snap.connections}};
   if (stats) {
     const apphead::Counters &c = snap.counters;
-    a["counters"] = {{"connections", c.connections}, {"opens", c.opens},
-                     {"open_refused", c.open_refused}, {"closes", c.closes},
-                     {"violations", c.violations}, {"msgs_down", c.msgs_down},
-                     {"bytes_down", c.bytes_down}, {"msgs_up", c.msgs_up},
-                     {"bytes_up", c.bytes_up}, {"requests", c.requests},
-                     {"drops", c.drops}, {"signals", c.signals}, {"sleeps", c.sleeps}};
+    json counters = json::object();
+#define STRDP_APP_JSON_(name, doc) counters[#name] = c.name;
+    STRDP_APP_COUNTERS(STRDP_APP_JSON_)
+#undef STRDP_APP_JSON_
+    a["counters"] = std::move(counters);
   } else {
     json rows = json::array();
     for (const auto &r : snap.streams)

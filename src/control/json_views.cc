@@ -2,6 +2,8 @@
 // protocol: strctl and scripts read them; docs/daemon.md lists them).
 #include "control/json_views.h"
 
+#include "daemon/counters.h"
+
 namespace strdp::control {
 
 using nlohmann::json;
@@ -28,27 +30,21 @@ json to_json(const daemon::StreamStats &s) {
   for (size_t i = 0; i < s.queues.size(); ++i) {
     const daemon::QueueCounters &q = s.queues[i];
     json drops = json::object();
-    for (int r = 0; r < STRDP_DROP_REASONS; ++r)
-      drops[strdp_drop_reason_name(static_cast<strdp_drop_reason>(r))] = q.st.drops[r];
-    queues.push_back({{"position", i},
-                      {"name", q.name},
-                      {"depth", q.depth},
-                      {"side", q.write_side ? "write" : "read"},
-                      {"put_calls", q.st.put_calls},
-                      {"srv_calls", q.st.srv_calls},
-                      {"queued_msgs", q.st.queued_msgs},
-                      {"queued_bytes", q.st.queued_bytes},
-                      {"flow_blocked", q.st.flow_blocked},
-                      {"drops", std::move(drops)}});
+    for (int r = 0; r < STRDP_DROP_REASONS; ++r) drops[daemon::drop_name(r)] = q.st.drops[r];
+    json j = {{"position", i},
+              {"name", q.name},
+              {"depth", q.depth},
+              {"side", q.write_side ? "write" : "read"},
+              {"drops", std::move(drops)}};
+    for (const auto &c : daemon::kQueueCounters) j[c.name] = q.st.*c.field;
+    queues.push_back(std::move(j));
   }
   json j = {{"name", s.name}, {"driver", s.driver}, {"lanes", s.lanes},
             {"queues", std::move(queues)}};
   if (s.pmd) {
-    const daemon::PmdCounters &p = *s.pmd;
-    j["pmd"] = {{"rx_frames", p.rx_frames},   {"rx_bytes", p.rx_bytes},
-                {"rx_filtered", p.rx_filtered}, {"rx_paused", p.rx_paused},
-                {"tx_frames", p.tx_frames},   {"tx_bytes", p.tx_bytes},
-                {"tx_invalid", p.tx_invalid}, {"rx_nomem", p.rx_nomem}};
+    json p = json::object();
+    for (const auto &c : daemon::kPmdCounters) p[c.name] = (*s.pmd).*c.field;
+    j["pmd"] = std::move(p);
   }
   return j;
 }

@@ -8,6 +8,7 @@
 // lane runs on the lane's own lcore (on_lcore.h), between bursts.
 #pragma once
 
+#include <strdp/pmd.h>
 #include <strdp/strdp.h>
 
 #include <cstdint>
@@ -57,17 +58,12 @@ struct QueueCounters {
   strdp_qstats st{};
 };
 
-struct PmdCounters {  // strdp_pmd_stats summed over lanes
-  uint64_t rx_frames = 0, rx_bytes = 0, rx_filtered = 0, rx_paused = 0;
-  uint64_t tx_frames = 0, tx_bytes = 0, tx_invalid = 0, rx_nomem = 0;
-};
-
 struct StreamStats {
   std::string name;
   std::string driver;
   unsigned lanes = 0;
   std::vector<QueueCounters> queues;  // per queue position, summed over lanes
-  std::optional<PmdCounters> pmd;
+  std::optional<strdp_pmd_stats> pmd;  // pmd streams: summed over lanes
 };
 
 struct PortInfo {

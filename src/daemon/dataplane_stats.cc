@@ -8,36 +8,13 @@
 #include <cerrno>
 #include <cstdio>
 
+#include "daemon/counters.h"
 #include "daemon/dataplane.h"
 #include "daemon/dataplane_impl.h"
 #include "daemon/lane.h"
 #include "daemon/on_lcore.h"
 
 namespace strdp::daemon {
-
-namespace {
-
-void add(strdp_qstats &a, const strdp_qstats &b) {
-  a.put_calls += b.put_calls;
-  a.srv_calls += b.srv_calls;
-  a.queued_msgs += b.queued_msgs;
-  a.queued_bytes += b.queued_bytes;
-  a.flow_blocked += b.flow_blocked;
-  for (int r = 0; r < STRDP_DROP_REASONS; ++r) a.drops[r] += b.drops[r];
-}
-
-void add(PmdCounters &a, const strdp_pmd_stats &b) {
-  a.rx_frames += b.rx_frames;
-  a.rx_bytes += b.rx_bytes;
-  a.rx_filtered += b.rx_filtered;
-  a.rx_paused += b.rx_paused;
-  a.tx_frames += b.tx_frames;
-  a.tx_bytes += b.tx_bytes;
-  a.tx_invalid += b.tx_invalid;
-  a.rx_nomem += b.rx_nomem;
-}
-
-}  // namespace
 
 Status Dataplane::list(std::vector<StreamInfo> *out) {
   std::lock_guard lock(mu_);
@@ -68,7 +45,7 @@ Status Dataplane::stats_of(Stream &s, StreamStats *out) {
   out->driver = s.spec.driver;
   out->lanes = static_cast<unsigned>(s.lanes.size());
   const bool pmd = s.spec.driver == "pmd";
-  if (pmd) out->pmd = PmdCounters{};
+  if (pmd) out->pmd = strdp_pmd_stats{};
   for (const Lane &l : s.lanes) {
     if (l.sp == nullptr) continue;
     std::vector<strdp_queue_info> q;

@@ -14,12 +14,10 @@ extern "C" void strdp_qstats_get(queue_t *q, strdp_qstats *out) {
 
 extern "C" const char *strdp_drop_reason_name(strdp_drop_reason r) {
   switch (r) {
-    case STRDP_DROP_FLUSH: return "flush";
-    case STRDP_DROP_CLOSE: return "close";
-    case STRDP_DROP_NOQUEUE: return "no-next-queue";
-    case STRDP_DROP_HANGUP: return "hangup-or-error";
-    case STRDP_DROP_BADMSG: return "bad-message";
-    case STRDP_DROP_NOMEM: return "no-memory";
+#define STRDP_DROP_CASE_(id, name, doc) \
+  case STRDP_DROP_##id: return name;
+    STRDP_DROP_REASON_LIST(STRDP_DROP_CASE_)
+#undef STRDP_DROP_CASE_
     default: return "unknown";
   }
 }

@@ -5,9 +5,11 @@
 #include <rte_telemetry.h>
 
 #include <cerrno>
+#include <iterator>
 #include <mutex>
 #include <vector>
 
+#include "daemon/counters.h"
 #include "daemon/dataplane.h"
 
 namespace strdp::telemetry {
@@ -78,51 +80,40 @@ int cb_stream(const char *, const char *params, rte_tel_data *d) {
   std::vector<daemon::StreamStats> v;
   daemon::Status st = g_dp->stats(params, &v);
   if (!st.ok() || v.empty()) return -(st.err != 0 ? st.err : ENOENT);
-  const daemon::StreamStats &s = v.front();
+  stream_dict(v.front(), d);
+  return 0;
+}
+
+}  // namespace
+
+// Every counter by its name in the lists (counters.h): a counter added
+// there is here too.
+void stream_dict(const daemon::StreamStats &s, rte_tel_data *d) {
   rte_tel_data_start_dict(d);
   rte_tel_data_add_dict_string(d, "name", s.name.c_str());
   rte_tel_data_add_dict_string(d, "driver", s.driver.c_str());
   rte_tel_data_add_dict_u64(d, "lanes", s.lanes);
   std::vector<std::string> modules, queues;
-  std::vector<uint64_t> put, srv, qmsgs, qbytes, blocked;
+  std::vector<std::vector<uint64_t>> counters(std::size(daemon::kQueueCounters));
   std::vector<std::vector<uint64_t>> drops(STRDP_DROP_REASONS);
   const int driver_depth = s.queues.empty() ? 0 : s.queues.back().depth;
   for (const daemon::QueueCounters &q : s.queues) {
     if (q.depth > 0 && q.depth < driver_depth && !q.write_side) modules.push_back(q.name);
     queues.push_back(q.name + (q.write_side ? ".write" : ".read"));
-    put.push_back(q.st.put_calls);
-    srv.push_back(q.st.srv_calls);
-    qmsgs.push_back(q.st.queued_msgs);
-    qbytes.push_back(q.st.queued_bytes);
-    blocked.push_back(q.st.flow_blocked);
+    for (size_t i = 0; i < counters.size(); ++i)
+      counters[i].push_back(q.st.*daemon::kQueueCounters[i].field);
     for (int r = 0; r < STRDP_DROP_REASONS; ++r) drops[r].push_back(q.st.drops[r]);
   }
   add_str_array(d, "modules", modules);
   add_str_array(d, "queues", queues);
-  add_u64_array(d, "put_calls", put);
-  add_u64_array(d, "srv_calls", srv);
-  add_u64_array(d, "queued_msgs", qmsgs);
-  add_u64_array(d, "queued_bytes", qbytes);
-  add_u64_array(d, "flow_blocked", blocked);
+  for (size_t i = 0; i < counters.size(); ++i)
+    add_u64_array(d, daemon::kQueueCounters[i].name, counters[i]);
   for (int r = 0; r < STRDP_DROP_REASONS; ++r)
-    add_u64_array(d, key(std::string("drops_") +
-                         strdp_drop_reason_name(static_cast<strdp_drop_reason>(r)))
-                         .c_str(),
-                  drops[r]);
-  if (s.pmd) {
-    rte_tel_data_add_dict_u64(d, "pmd_rx_frames", s.pmd->rx_frames);
-    rte_tel_data_add_dict_u64(d, "pmd_rx_bytes", s.pmd->rx_bytes);
-    rte_tel_data_add_dict_u64(d, "pmd_rx_filtered", s.pmd->rx_filtered);
-    rte_tel_data_add_dict_u64(d, "pmd_rx_paused", s.pmd->rx_paused);
-    rte_tel_data_add_dict_u64(d, "pmd_tx_frames", s.pmd->tx_frames);
-    rte_tel_data_add_dict_u64(d, "pmd_tx_bytes", s.pmd->tx_bytes);
-    rte_tel_data_add_dict_u64(d, "pmd_tx_invalid", s.pmd->tx_invalid);
-    rte_tel_data_add_dict_u64(d, "pmd_rx_nomem", s.pmd->rx_nomem);
-  }
-  return 0;
+    add_u64_array(d, key(std::string("drops_") + daemon::drop_name(r)).c_str(), drops[r]);
+  if (s.pmd)
+    for (const auto &c : daemon::kPmdCounters)
+      rte_tel_data_add_dict_u64(d, (std::string("pmd_") + c.name).c_str(), (*s.pmd).*c.field);
 }
-
-}  // namespace
 
 bool publish(daemon::Dataplane *dp, const std::string &control_socket) {
   std::lock_guard lock(g_mu);

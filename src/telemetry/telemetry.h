@@ -13,8 +13,11 @@
 
 #include <string>
 
+struct rte_tel_data;
+
 namespace strdp::daemon {
 class Dataplane;
+struct StreamStats;
 }
 
 namespace strdp::telemetry {
@@ -26,5 +29,9 @@ bool publish(daemon::Dataplane *dp, const std::string &control_socket);
 // The commands answer "not running" from now on; waits for a callback
 // that is running.
 void withdraw();
+
+// /strdp/stream,<name>'s reply for s (what a test checks against the
+// counter lists).
+void stream_dict(const daemon::StreamStats &s, rte_tel_data *d);
 
 }  // namespace strdp::telemetry

@@ -159,7 +159,7 @@ wait_for "strctl --json stats s1 && json_ok \"d['streams'][0]['pmd']['tx_frames'
 check "strctl --json stats: frames cross from net0 to net1" \
   json_ok "d['ok'] and d['streams'][0]['name'] == 's1' and d['streams'][0]['pmd']['tx_frames'] > 0 and len(d['streams'][0]['queues']) == 6"
 strctl stats s0
-check "strctl stats prints a table per stream" bash -c "grep -q 'stream s0 (pmd, 1 lane' '$TMP/out' && grep -q 'passmod' '$TMP/out' && grep -q 'pmd: rx' '$TMP/out'"
+check "strctl stats prints a table per stream" bash -c "grep -q 'stream s0 (pmd, 1 lane' '$TMP/out' && grep -q 'passmod' '$TMP/out' && grep -q '^  pmd: rx_bytes=[0-9]* .*rx_frames=[0-9]* .*tx_frames=[0-9]* tx_invalid=[0-9]*$' '$TMP/out' && grep -q '^  POS  QUEUE .*PUT_CALLS' '$TMP/out'"
 strctl ports
 check "strctl ports shows both ports" bash -c "grep -q '^net0 .*net_null0' '$TMP/out' && grep -q '^net1 .*net_null1' '$TMP/out'"
 
