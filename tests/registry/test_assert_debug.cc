@@ -16,7 +16,7 @@ int checked(int x) {
 TEST(AssertDeathTest, DebugAssertPanics) {
   GTEST_FLAG_SET(death_test_style, "threadsafe");
   EXPECT_EQ(checked(1), 1);
-  EXPECT_DEATH(checked(0), "assertion failed: x > 0, file: .*assert_debug_test.cc");
+  EXPECT_DEATH(checked(0), "assertion failed: x > 0, file: .*test_assert_debug.cc");
 }
 
 }  // namespace
