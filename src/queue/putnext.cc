@@ -114,7 +114,7 @@ static void put_frames(queue_t *q, strdp_frame_t **f, unsigned n) {
     qstate(q)->stats.put_calls += k;
     if (k < n) [[unlikely]] {
       unsigned m = frames_to_msgs(q, f + k, n - k);
-      put_burst_direct(q, reinterpret_cast<mblk_t **>(f + k), m);
+      if (m != 0) put_burst_direct(q, reinterpret_cast<mblk_t **>(f + k), m);  // n >= 1
     }
     s->leave_put();
     return;
