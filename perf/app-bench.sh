@@ -42,6 +42,9 @@ testpmd=$(command -v dpdk-testpmd || true)
 for p in "$streamsd" "$bench"; do
 	[[ -x $p ]] || { echo "app-bench: missing $p (build with -Dperf=true first)" >&2; exit 1; }
 done
+# echo is a plugin: the daemon, run from its build tree, loads it from
+# $build/modules.
+[[ -f $build/modules/echo.so ]] || { echo "app-bench: missing $build/modules/echo.so (ninja -C $build plugins)" >&2; exit 1; }
 
 work=$(mktemp -d /tmp/strdp-appb.XXXXXX)
 chmod 755 "$work"

@@ -38,6 +38,9 @@ testpmd=$(command -v dpdk-testpmd || true)
 for p in "$streamsd" "$strctl" "$testpmd"; do
 	[[ -x $p ]] || { echo "fwd-bench: missing $p (build first; dpdk-testpmd is in Debian's dpdk package)" >&2; exit 1; }
 done
+# xconn, nullmod, passmod, sniffer are plugins: the daemon, run from its
+# build tree, loads them from $build/modules.
+[[ -f $build/modules/xconn.so ]] || { echo "fwd-bench: missing $build/modules/xconn.so (ninja -C $build plugins)" >&2; exit 1; }
 
 work=$(mktemp -d /tmp/strdp-fwd.XXXXXX)
 cleanup() {

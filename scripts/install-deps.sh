@@ -7,9 +7,12 @@
 # root and exits 1.
 set -euo pipefail
 
+# No libnuma-dev of ours: strdp does not call libnuma; libdpdk-dev depends
+# on it for DPDK's own static link flags (libdpdk-libs.pc). libpcap-dev is
+# the sniffer plugin's.
 PKGS=(
 	build-essential pkg-config meson ninja-build python3
-	dpdk dpdk-dev libdpdk-dev libnuma-dev
+	dpdk dpdk-dev libdpdk-dev
 	libhyperscan-dev libpcap-dev
 	libtomlplusplus-dev libcli11-dev nlohmann-json3-dev
 	tshark tcpdump

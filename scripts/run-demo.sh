@@ -35,8 +35,10 @@ if [[ ! -f $BUILD/build.ninja ]]; then
 	meson setup "$BUILD" >/dev/null ||
 		die "meson setup $BUILD failed (see $BUILD/meson-logs/meson-log.txt)"
 fi
+# The daemon finds xconn, passmod and echo, plugins, in $BUILD/modules:
+# a libstrdp run from its build tree looks there (docs/module-guide.md).
 ninja -C "$BUILD" apps/streamsd/streamsd apps/strctl/strctl \
-	apps/strdp-examples/strdp-echo-client || die "the build failed"
+	apps/strdp-examples/strdp-echo-client plugins || die "the build failed"
 STREAMSD=$BUILD/apps/streamsd/streamsd
 STRCTL=$BUILD/apps/strctl/strctl
 ECHO_CLIENT=$BUILD/apps/strdp-examples/strdp-echo-client

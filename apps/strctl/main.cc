@@ -48,7 +48,7 @@ int main(int argc, char **argv) {
   auto *unlink = app.add_subcommand("unlink", "unlink LOWER from MUX");
   unlink->add_option("MUX", mux)->required();
   unlink->add_option("LOWER", lower)->required();
-  auto *load = app.add_subcommand("load", "load a module or driver plugin (.so)");
+  auto *load = app.add_subcommand("load", "load a module or driver plugin (a .so path, or a name on the module path)");
   load->add_option("PATH", path)->required();
   auto *ports = app.add_subcommand("ports", "ethdev port counters");
 

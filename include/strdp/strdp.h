@@ -33,7 +33,8 @@ struct strdp_runtime_conf {
 /*
  * Sets up message pools and the caller's scheduler. DPDK's EAL must be
  * initialised already (rte_eal_init). conf may be NULL for defaults.
- * Registers the built-in modules and drivers.
+ * Registers the built-in drivers (pmd, ethraw) and whatever plugins
+ * loaded so far registered from their constructors.
  */
 int strdp_runtime_init(const struct strdp_runtime_conf *conf);
 /* Frees what strdp_runtime_init() made; every stream must be closed.
@@ -101,16 +102,51 @@ int strdp_unregister_module(const char *name);
 /* Registers a driver under name (opened as "name" or "/dev/name"). */
 int strdp_register_driver(const char *name, struct streamtab *st, int flag);
 int strdp_unregister_driver(const char *name);
-/* Loads a plugin (shared object) and runs its _init(). */
+/*
+ * Loads a plugin (shared object) and runs its _init(). A plugin without
+ * _init() is one whose constructors register what it has
+ * (STRDP_MODULE_REGISTER, STRDP_DRIVER_REGISTER, below): it loads if they
+ * registered something. Errors: ENOENT (no file), ENOEXEC (not a loadable
+ * object), EINVAL (no _init() and nothing registered), EEXIST (loaded
+ * already), or the errno _init() returned or a registration failed with.
+ */
 int strdp_load_plugin(const char *path);
-/* 1 if a module / driver of that name is registered. */
+/*
+ * 1 if a module / driver of that name is registered. A name that is not
+ * is autoloaded first (strdp_modload), as I_PUSH and open do.
+ */
 int strdp_module_exists(const char *name);
 int strdp_driver_exists(const char *name);
 /* 1 if driver `name` is registered and is a multiplexor (its streamtab
  * has st_muxrinit), so streams can be linked under it. */
 int strdp_driver_is_mux(const char *name);
 
-/* Built-in registration from a C file: runs before main(). */
+/*
+ * The module path: where a module or driver name that is not registered
+ * is looked for, as NAME.so, when a stream pushes or opens it (Solaris
+ * loads a module on I_PUSH or open the same way). The folders, in order:
+ * those added with strdp_module_path_add() (the daemon's `module_path`),
+ * then $STRDP_MODULE_PATH (colon-separated), then the folder plugins are
+ * installed in (LIBDIR/strdp/modules), or the build tree's modules/ when
+ * this libstrdp runs from its build tree.
+ */
+/* Adds dir to the module path, after the folders added before it and
+ * before $STRDP_MODULE_PATH. Adding a folder twice adds it once. EINVAL
+ * for NULL or "". */
+int strdp_module_path_add(const char *dir);
+/*
+ * Loads NAME.so from the first folder of the module path that has it,
+ * unless a module or driver called name is registered already. 0 when
+ * one is registered afterwards; -1 with errno EINVAL (not a module name:
+ * letters, digits, '_', '.', '-'), ENOENT (no folder has NAME.so), or
+ * strdp_load_plugin's error (logged). Never needed before a push or an
+ * open: they call it.
+ */
+int strdp_modload(const char *name);
+
+/* Registration from a C file, in a plugin or built into the library or
+ * the application: runs when the object loads (before main() for the
+ * latter). */
 #define STRDP_MODULE_REGISTER(fsw)                                        \
 	__attribute__((constructor)) static void strdp_reg_mod_##fsw(void) \
 	{                                                                 \

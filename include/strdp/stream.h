@@ -457,6 +457,27 @@ int datamsg(unsigned char type);
 int pcmsg(unsigned char type);
 int queclass(const mblk_t *mp);
 
+/*
+ * The three type tests are also macros over inline forms (as illumos'
+ * datamsg is a macro): a module is a plugin, and a call into libstrdp
+ * from a plugin is an indirect one, paid per message by a classic put
+ * procedure for a comparison. The functions stay for callers that take
+ * their address or write the name in parentheses: (pcmsg)(type).
+ */
+static inline int strdp_datamsg_inline(unsigned char type) {
+  return type == M_DATA || type == M_PROTO || type == M_PCPROTO ||
+         type == M_DELAY;
+}
+static inline int strdp_pcmsg_inline(unsigned char type) {
+  return type >= QPCTL;
+}
+static inline int strdp_queclass_inline(const mblk_t *mp) {
+  return mp->b_datap->db_type >= QPCTL ? QPCTL : QNORM;
+}
+#define datamsg(type) strdp_datamsg_inline(type)
+#define pcmsg(type) strdp_pcmsg_inline(type)
+#define queclass(mp) strdp_queclass_inline(mp)
+
 /* ------------------------------------------------------------------------
  * Queues
  * ---------------------------------------------------------------------- */

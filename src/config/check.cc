@@ -228,13 +228,31 @@ void check_autopush(Ctx &ctx, const Config &cfg) {
   }
 }
 
+// Folders first: a plugin's name is looked for in them.
+void check_module_path(Ctx &ctx, const Config &cfg) {
+  for (size_t i = 0; i < cfg.module_path.size(); ++i) {
+    const std::string &dir = cfg.module_path[i];
+    std::string k = "module_path[" + std::to_string(i) + "]";
+    int line = ctx.line_of(k, ctx.line_of("module_path", 0));
+    struct stat st {};
+    if (stat(dir.c_str(), &st) != 0)
+      ctx.error(k, line, "cannot use \"" + dir + "\": " + strerror(errno));
+    else if (!S_ISDIR(st.st_mode))
+      ctx.error(k, line, "\"" + dir + "\" is not a folder");
+  }
+}
+
 void check_plugins(Ctx &ctx, const Config &cfg) {
   for (size_t i = 0; i < cfg.plugins.size(); ++i) {
-    const std::string &path = cfg.plugins[i];
     std::string k = "plugins[" + std::to_string(i) + "]";
     int line = ctx.line_of(k, ctx.line_of("plugins", 0));
+    std::string path = plugin_file(cfg, cfg.plugins[i]);
     struct stat st {};
-    if (stat(path.c_str(), &st) != 0) {
+    if (path.empty()) {
+      ctx.error(k, line, "no plugin \"" + cfg.plugins[i] + "\": no " +
+                             cfg.plugins[i] + ".so on the module path (" +
+                             module_path_text(cfg) + ")");
+    } else if (stat(path.c_str(), &st) != 0) {
       ctx.error(k, line, "cannot use \"" + path + "\": " + strerror(errno));
     } else if (!S_ISREG(st.st_mode)) {
       ctx.error(k, line, "\"" + path + "\" is not a regular file");
@@ -301,6 +319,7 @@ void check(Ctx &ctx, Config &cfg) {
   for (size_t i = 0; i < cfg.streams.size(); ++i) check_stream(ctx, cfg, i);
   check_links(ctx, cfg);
   check_autopush(ctx, cfg);
+  check_module_path(ctx, cfg);
   check_plugins(ctx, cfg);
   check_apps(ctx, cfg);
 }

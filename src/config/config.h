@@ -159,7 +159,13 @@ struct Config {
   RuntimeSpec runtime;
   std::vector<std::string> plugins;   // shared objects, loaded in order;
                                       // a relative path in the file is
-                                      // stored joined to the file's folder
+                                      // stored joined to the file's folder;
+                                      // a bare name ("sniffer") is kept
+                                      // (plugin_file() finds it)
+  std::vector<std::string> module_path;  // folders searched for NAME.so
+                                      // before the library's module path
+                                      // (strdp_module_path_add), joined to
+                                      // the file's folder like plugins
   ControlSpec control;
   AppsSpec apps;
   bool telemetry = true;
@@ -191,9 +197,20 @@ LoadResult load_string(const std::string &text, const std::string &name);
 
 // Errors for modules, drivers and multiplexors the registry does not know
 // (call after the config's plugins are loaded). A link's mux must be a
-// driver with st_muxrinit. Built-in modules and drivers are entered in
-// the registry by strdp_runtime_init(): call this after it.
+// driver with st_muxrinit. Built-in drivers are entered in the registry
+// by strdp_runtime_init(): call this after it. A name not registered is
+// autoloaded from the module path first (strdp_module_exists).
 std::vector<Error> check_registry(const Config &cfg);
+
+// True for an entry of `plugins` that names a plugin rather than a file:
+// no '/' and no ".so" in it ("sniffer", not "sniffer.so" or "./x").
+bool plugin_is_name(std::string_view entry);
+// The file an entry of `plugins` stands for: the entry itself, or for a
+// name NAME.so in the first folder of cfg.module_path, then of the
+// library's module path, that has it; "" when none has.
+std::string plugin_file(const Config &cfg, const std::string &entry);
+// The folders plugin_file() searches, "a:b:c", for messages.
+std::string module_path_text(const Config &cfg);
 
 // "1-3,5" -> {1,2,3,5}; nullopt (and *why) when malformed, duplicated or
 // out of 0..RTE_MAX_LCORE-1. Order is kept ("2,1" -> {2,1}: a stream's

@@ -89,23 +89,44 @@ void decode_runtime(Reader &top, Config &cfg) {
   }
 }
 
+// Relative paths are relative to the file, not to wherever the daemon
+// was started, so a config and its plugins can move together.
+std::string folder_of(Reader &top) {
+  size_t slash = top.ctx().file.rfind('/');
+  return slash == std::string::npos ? "" : top.ctx().file.substr(0, slash + 1);
+}
+
 void decode_plugins(Reader &top, Config &cfg) {
   std::vector<std::string> list;
   if (!top.string_array("plugins", list)) return;
-  // Relative paths are relative to the file, not to wherever the daemon
-  // was started, so a config and its plugins can move together.
-  std::string dir;
-  size_t slash = top.ctx().file.rfind('/');
-  if (slash != std::string::npos) dir = top.ctx().file.substr(0, slash + 1);
+  std::string dir = folder_of(top);
   for (size_t i = 0; i < list.size(); ++i) {
     std::string k = "plugins[" + std::to_string(i) + "]";
     std::string &p = list[i];
     if (p.empty()) {
       top.ctx().error(k, top.ctx().line_of(k, 0),
-                      "expected the path of a shared object, got \"\"");
+                      "expected the path of a shared object or a plugin's "
+                      "name, got \"\"");
       continue;
     }
-    cfg.plugins.push_back(p[0] == '/' ? p : dir + p);
+    // A name is found on the module path when it is loaded, not here.
+    cfg.plugins.push_back(p[0] == '/' || plugin_is_name(p) ? p : dir + p);
+  }
+}
+
+void decode_module_path(Reader &top, Config &cfg) {
+  std::vector<std::string> list;
+  if (!top.string_array("module_path", list)) return;
+  std::string dir = folder_of(top);
+  for (size_t i = 0; i < list.size(); ++i) {
+    std::string k = "module_path[" + std::to_string(i) + "]";
+    const std::string &p = list[i];
+    if (p.empty()) {
+      top.ctx().error(k, top.ctx().line_of(k, 0),
+                      "expected a folder, got \"\"");
+      continue;
+    }
+    cfg.module_path.push_back(p[0] == '/' ? p : dir + p);
   }
 }
 
@@ -138,12 +159,13 @@ bool valid_name(std::string_view name, size_t max) {
 
 void decode(const toml::table &root, Ctx &ctx, Config &cfg) {
   Reader top(ctx, root, "",
-             {"eal", "lcores", "runtime", "plugins", "control", "apps",
-              "telemetry", "port", "stream", "link", "autopush"});
+             {"eal", "lcores", "runtime", "plugins", "module_path", "control",
+              "apps", "telemetry", "port", "stream", "link", "autopush"});
   decode_eal(top, cfg);
   decode_lcores(top, cfg);
   decode_runtime(top, cfg);
   decode_plugins(top, cfg);
+  decode_module_path(top, cfg);
   decode_control(top, cfg);
   if (const toml::table *t = section(top, "apps")) decode_apps(ctx, *t, cfg);
   top.boolean("telemetry", cfg.telemetry);

@@ -1,5 +1,6 @@
 // check_registry(): what load() cannot know, because it depends on what
-// is registered (built-ins, then the config's plugins): every driver and
+// is registered (built-ins, the config's plugins, then whatever the
+// module path has by that name, autoloaded): every driver and
 // module named exists (in streams, autopush rules, [apps] devices and
 // streams),
 // and every link's mux is a multiplexing driver.

@@ -39,9 +39,17 @@ Status Dataplane::start(const config::Config &cfg) {
 }
 
 Status Dataplane::start_locked(const config::Config &cfg) {
-  for (const std::string &p : cfg.plugins)
-    if (strdp_load_plugin(p.c_str()) < 0 && errno != EEXIST)
-      return Status::fail(errno, "plugin " + p + ": " + strerror(errno));
+  for (const std::string &d : cfg.module_path)
+    if (strdp_module_path_add(d.c_str()) < 0)
+      return Status::fail(errno, "module_path " + d + ": " + strerror(errno));
+  for (const std::string &p : cfg.plugins) {
+    std::string file = config::plugin_file(cfg, p);
+    if (file.empty())
+      return Status::fail(ENOENT, "plugin " + p + ": no " + p + ".so on the module path (" +
+                                      config::module_path_text(cfg) + ")");
+    if (strdp_load_plugin(file.c_str()) < 0 && errno != EEXIST)
+      return Status::fail(errno, "plugin " + file + ": " + strerror(errno));
+  }
 
   if (auto errs = config::check_registry(cfg); !errs.empty()) {
     std::string msg;

@@ -9,6 +9,7 @@
 #include "daemon/dataplane_impl.h"
 #include "daemon/lane.h"
 #include "daemon/on_lcore.h"
+#include "runtime/module_path.h"
 
 namespace strdp::daemon {
 
@@ -40,6 +41,10 @@ Status Dataplane::push(const std::string &stream, const std::string &module,
   std::lock_guard lock(mu_);
   Stream *s = nullptr;
   if (Status st = stack_of(stream, &s); !st.ok()) return st;
+  // A module not loaded yet is loaded here, on the control thread, not by
+  // the first lane's I_PUSH on its poll-mode lcore; a name nothing has
+  // fails each lane's push as before.
+  (void)strdp_modload(module.c_str());
   for (size_t k = 0; k < s->lanes.size(); ++k) {
     Lane &l = s->lanes[k];
     int err = 0;
@@ -199,14 +204,19 @@ Status Dataplane::unlink(const std::string &mux, const std::string &lower) {
 Status Dataplane::load(const std::string &path) {
   std::lock_guard lock(mu_);
   if (!running_) return not_running();
-  if (strdp_load_plugin(path.c_str()) == 0) return {};
+  // A plugin's name ("sniffer") is looked for on the module path.
+  std::string file = config::plugin_is_name(path) ? module_find(path) : path;
+  if (file.empty())
+    return Status::fail(ENOENT, "load " + path + ": no " + path + ".so on the module path (" +
+                                    module_path_text() + ")");
+  if (strdp_load_plugin(file.c_str()) == 0) return {};
   int err = errno;
   const char *why = err == ENOENT    ? "no such file"
                     : err == ENOEXEC ? "not a loadable shared object"
-                    : err == EINVAL  ? "no _init() (is <sys/modctl.h> included?)"
+                    : err == EINVAL  ? "no _init() (is <sys/modctl.h> included?) and nothing registered"
                     : err == EEXIST  ? "loaded already, or a module/driver name it registers is taken"
                                      : strerror(err);
-  return Status::fail(err, "load " + path + ": " + why);
+  return Status::fail(err, "load " + file + ": " + why);
 }
 
 }  // namespace strdp::daemon

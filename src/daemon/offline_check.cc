@@ -12,11 +12,21 @@ namespace strdp::daemon {
 
 std::vector<config::Error> plugins_and_registry_check(const config::Config &cfg) {
   std::vector<config::Error> errs;
+  for (size_t i = 0; i < cfg.module_path.size(); ++i)
+    if (strdp_module_path_add(cfg.module_path[i].c_str()) < 0)
+      errs.push_back({cfg.where("module_path[" + std::to_string(i) + "]"),
+                      "cannot add " + cfg.module_path[i] + " to the module path: " +
+                          strerror(errno)});
   for (size_t i = 0; i < cfg.plugins.size(); ++i) {
     const std::string &p = cfg.plugins[i];
-    if (strdp_load_plugin(p.c_str()) < 0 && errno != EEXIST)
+    std::string file = config::plugin_file(cfg, p);
+    if (file.empty())
       errs.push_back({cfg.where("plugins[" + std::to_string(i) + "]"),
-                      "cannot load plugin " + p + ": " + strerror(errno)});
+                      "cannot load plugin " + p + ": no " + p + ".so on the module path (" +
+                          config::module_path_text(cfg) + ")"});
+    else if (strdp_load_plugin(file.c_str()) < 0 && errno != EEXIST)
+      errs.push_back({cfg.where("plugins[" + std::to_string(i) + "]"),
+                      "cannot load plugin " + file + ": " + strerror(errno)});
   }
   if (!errs.empty()) return errs;  // a missing plugin makes its modules unknown too
   return config::check_registry(cfg);

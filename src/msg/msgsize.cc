@@ -15,13 +15,12 @@ extern "C" size_t msgsize(const mblk_t *mp) {
   return n;
 }
 
-extern "C" int datamsg(unsigned char type) {
-  return type == M_DATA || type == M_PROTO || type == M_PCPROTO ||
-         type == M_DELAY;
+// The exported forms of the header's inline tests (the parentheses keep
+// the names from expanding as the macros).
+extern "C" int(datamsg)(unsigned char type) {
+  return strdp_datamsg_inline(type);
 }
-
-extern "C" int pcmsg(unsigned char type) { return type >= QPCTL; }
-
-extern "C" int queclass(const mblk_t *mp) {
-  return mp->b_datap->db_type >= QPCTL ? QPCTL : QNORM;
+extern "C" int(pcmsg)(unsigned char type) { return strdp_pcmsg_inline(type); }
+extern "C" int(queclass)(const mblk_t *mp) {
+  return strdp_queclass_inline(mp);
 }

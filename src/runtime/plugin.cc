@@ -2,16 +2,21 @@
 //
 // A plugin is dlopen()ed with RTLD_NOW (an unresolved symbol fails the load
 // now, not in the middle of a put procedure) and RTLD_LOCAL (two plugins
-// may both have a static `minfo`). Its _init() runs with the plugin's name
-// current on this thread, so mod_install() can name its driver. Handles
-// are never closed once anything from the plugin was registered: code of a
-// module may be running on any lcore, and nothing tracks that cheaply.
+// may both have a static `minfo`). The plugin's load is current on this
+// thread from before dlopen() to the end of its _init(), so mod_install()
+// can name its driver, and what its constructors register
+// (STRDP_MODULE_REGISTER, STRDP_DRIVER_REGISTER: a module source that
+// builds into a library unchanged) counts as the plugin's: such a plugin
+// needs no _init(). Handles are never closed once anything from the plugin
+// was registered: code of a module may be running on any lcore, and
+// nothing tracks that cheaply.
 #include "runtime/plugin.h"
 
 #include <strdp/strdp.h>
 
 #include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <dlfcn.h>
 #include <link.h>
 #include <memory>
@@ -88,6 +93,16 @@ int load(const char *path) {
   for (const Plugin &p : ps.loaded)
     if (p.path == canon) return fail(EEXIST);
 
+  // An object open already (loaded before plugin_forget_all(), or linked
+  // in) runs no constructors now: what they registered was counted then.
+  void *open_already = dlopen(canon.c_str(), RTLD_NOW | RTLD_NOLOAD);
+  if (open_already) dlclose(open_already);
+
+  PluginLoad ctx;
+  ctx.name = name;
+  ctx.id = ps.next_id++;
+  PluginLoadScope scope(&ctx);
+
   dlerror();
   void *h = dlopen(canon.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!h) {
@@ -97,33 +112,41 @@ int load(const char *path) {
     return fail(ENOEXEC);
   }
   auto init = reinterpret_cast<int (*)(void)>(own_symbol(h, kInitSymbol));
-  if (!init) {
-    tls_error = canon + ": no _init() (is <sys/modctl.h> included?)";
-    cmn_err(CE_WARN, "strdp_load_plugin: %s", tls_error.c_str());
-    dlclose(h);
-    return fail(EINVAL);
+  int err = 0;
+  if (init) {
+    int r = init();
+    if (r != 0) {
+      tls_error = canon + ": _init() failed";
+      err = r > 0 ? r : EINVAL;
+    }
+  } else if (ctx.installs == 0 && ctx.error == 0) {
+    if (open_already) {
+      tls_error = canon + ": loaded already";
+      err = EEXIST;
+    } else {
+      tls_error = canon + ": no _init() (is <sys/modctl.h> included?), and "
+                  "its constructors registered nothing";
+      cmn_err(CE_WARN, "strdp_load_plugin: %s", tls_error.c_str());
+      err = EINVAL;
+    }
   }
-
-  PluginLoad ctx;
-  ctx.name = name;
-  ctx.id = ps.next_id++;
-  int r;
-  {
-    PluginLoadScope scope(&ctx);
-    r = init();
+  if (err == 0 && ctx.error != 0) {
+    // A constructor's registration failed (warned about where it did).
+    tls_error = canon + ": a module or driver it registers was not "
+                "registered: " + strerror(ctx.error);
+    err = ctx.error;
   }
-  if (r != 0) {
-    tls_error = canon + ": _init() failed";
+  if (err != 0) {
     if (ctx.installs == 0) {
       dlclose(h);
     } else {
-      // _init() installed something and then failed: those entries point
-      // into the object, so it stays, and counts as loaded.
-      cmn_err(CE_WARN, "strdp_load_plugin: %s: _init() returned %d after "
-              "mod_install(); left loaded", canon.c_str(), r);
+      // Something was installed and then a step failed: those entries
+      // point into the object, so it stays, and counts as loaded.
+      cmn_err(CE_WARN, "strdp_load_plugin: %s: failed (%s) after "
+              "registering; left loaded", canon.c_str(), strerror(err));
       ps.loaded.push_back(Plugin{canon, name, h, ctx.id});
     }
-    return fail(r > 0 ? r : EINVAL);
+    return fail(err);
   }
   ps.loaded.push_back(Plugin{std::move(canon), std::move(name), h, ctx.id});
   return 0;

@@ -5,13 +5,16 @@
 
 namespace strdp {
 
-// Set on the loading thread while a plugin's _init() runs: mod_install()
-// names a modldrv's driver after the plugin, as Solaris names a driver
-// after its module file.
+// Set on the loading thread while a plugin is opened (its constructors
+// run) and while its _init() runs: mod_install() names a modldrv's driver
+// after the plugin, as Solaris names a driver after its module file, and
+// both it and the constructors' registrations (STRDP_MODULE_REGISTER)
+// count here as the plugin's.
 struct PluginLoad {
   std::string name;     // file name without "lib" and ".so..."
   unsigned id = 0;      // 1, 2, ... in load order
-  unsigned installs = 0;  // linkages mod_install() entered meanwhile
+  unsigned installs = 0;  // linkages and registrations entered meanwhile
+  int error = 0;        // the first constructor registration that failed
 };
 
 PluginLoad *current_plugin_load() noexcept;

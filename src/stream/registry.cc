@@ -11,6 +11,13 @@
 //    registry_init() after registry_fini() enters the built-ins again.
 //  - The tables are never destroyed: a plugin or a late constructor that
 //    calls in during exit finds them still there.
+//  - A constructor that runs while strdp_load_plugin() loads its plugin
+//    counts as that plugin's install (or its error), as mod_install() in
+//    an _init() would; one that fails is not kept pending then, so the
+//    loader may close a plugin that registered nothing.
+//  - A name not found is autoloaded (registry_autoload) with the mutex
+//    released, since the plugin's constructors take it, then looked up
+//    again.
 #include "stream/registry.h"
 
 #include <cerrno>
@@ -20,6 +27,7 @@
 #include <mutex>
 #include <vector>
 
+#include "runtime/plugin.h"
 #include "runtime/registry_nodes.h"
 
 namespace strdp {
@@ -136,8 +144,17 @@ int enter_pending_locked(Tables &t, const Pending &p) {
                            p.flag & ~CLONE_DEV, 0, p.flag & CLONE_DEV);
 }
 
-void warn_pending(const Pending &p, int err) noexcept {
+// plugin: the one loading when a constructor registers, else nullptr.
+void warn_pending(const Pending &p, int err,
+                  const PluginLoad *plugin = nullptr) noexcept {
   std::string_view name = p.fsw ? module_name(p.fsw) : std::string_view(p.name);
+  if (plugin) {
+    cmn_err(CE_WARN, "plugin %s: %s \"%.*s\" not registered: %s",
+            plugin->name.c_str(),
+            p.fsw ? "module" : "driver", static_cast<int>(name.size()),
+            name.data(), strerror(err));
+    return;
+  }
   cmn_err(CE_WARN, "built-in %s \"%.*s\" not registered: %s",
           p.fsw ? "module" : "driver", static_cast<int>(name.size()),
           name.data(), strerror(err));
@@ -145,15 +162,29 @@ void warn_pending(const Pending &p, int err) noexcept {
 
 void at_load(const Pending &p) noexcept {
   Tables &t = tables();
+  PluginLoad *pl = current_plugin_load();
   int err = 0;
   try {
     std::lock_guard lock(t.mu);
     t.pending.push_back(p);
-    if (t.initialized) err = enter_pending_locked(t, p);
+    if (t.initialized) {
+      try {
+        err = enter_pending_locked(t, p);
+      } catch (...) {
+        err = ENOMEM;
+      }
+      if (err && pl) t.pending.pop_back();
+    }
   } catch (...) {
-    err = ENOMEM;
+    err = ENOMEM;  // not on the pending list
   }
-  if (err) warn_pending(p, err);
+  if (pl) {
+    if (err == 0)
+      ++pl->installs;
+    else if (pl->error == 0)
+      pl->error = err;
+  }
+  if (err) warn_pending(p, err, pl);
 }
 
 int to_errno(int err) noexcept {
@@ -265,14 +296,19 @@ void registry_fini() {
 
 ModuleEntry *module_hold(std::string_view name) {
   Tables &t = tables();
-  std::lock_guard lock(t.mu);
-  auto it = t.modules.find(name);
-  if (it == t.modules.end()) {
-    errno = EINVAL;  // what I_PUSH reports for an unknown module
-    return nullptr;
+  for (bool loaded = false;; loaded = true) {
+    {
+      std::lock_guard lock(t.mu);
+      auto it = t.modules.find(name);
+      if (it != t.modules.end()) {
+        ++it->second->refs;
+        return it->second.get();
+      }
+    }
+    if (loaded || registry_autoload(name) != 0) break;
   }
-  ++it->second->refs;
-  return it->second.get();
+  errno = EINVAL;  // what I_PUSH reports for an unknown module
+  return nullptr;
 }
 
 void module_release(ModuleEntry *e) {
@@ -283,14 +319,32 @@ void module_release(ModuleEntry *e) {
 
 DriverEntry *driver_hold(std::string_view name) {
   Tables &t = tables();
-  std::lock_guard lock(t.mu);
-  auto it = t.drivers.find(driver_key(name));
-  if (it == t.drivers.end()) {
-    errno = ENXIO;  // what open(2) of a missing device reports
-    return nullptr;
+  std::string_view key = driver_key(name);
+  for (bool loaded = false;; loaded = true) {
+    {
+      std::lock_guard lock(t.mu);
+      auto it = t.drivers.find(key);
+      if (it != t.drivers.end()) {
+        ++it->second->refs;
+        return it->second.get();
+      }
+    }
+    if (loaded || registry_autoload(key) != 0) break;
   }
-  ++it->second->refs;
-  return it->second.get();
+  errno = ENXIO;  // what open(2) of a missing device reports
+  return nullptr;
+}
+
+bool registry_has_module(std::string_view name) noexcept {
+  Tables &t = tables();
+  std::lock_guard lock(t.mu);
+  return t.modules.find(name) != t.modules.end();
+}
+
+bool registry_has_driver(std::string_view name) noexcept {
+  Tables &t = tables();
+  std::lock_guard lock(t.mu);
+  return t.drivers.find(driver_key(name)) != t.drivers.end();
 }
 
 void driver_release(DriverEntry *e) {
@@ -327,22 +381,24 @@ extern "C" int strdp_unregister_driver(const char *name) {
   return to_errno(strdp::registry_remove_driver(name));
 }
 
+// The three ask after an autoload, as a push or an open would: a name
+// the module path has is as good as registered (Solaris' I_FIND and
+// autopush load the module too).
 extern "C" int strdp_module_exists(const char *name) {
   if (!name) return 0;
-  strdp::Tables &t = strdp::tables();
-  std::lock_guard lock(t.mu);
-  return t.modules.find(std::string_view(name)) != t.modules.end();
+  if (strdp::registry_has_module(name)) return 1;
+  return strdp::registry_autoload(name) == 0 && strdp::registry_has_module(name);
 }
 
 extern "C" int strdp_driver_exists(const char *name) {
   if (!name) return 0;
-  strdp::Tables &t = strdp::tables();
-  std::lock_guard lock(t.mu);
-  return t.drivers.find(strdp::driver_key(name)) != t.drivers.end();
+  std::string_view key = strdp::driver_key(name);
+  if (strdp::registry_has_driver(key)) return 1;
+  return strdp::registry_autoload(key) == 0 && strdp::registry_has_driver(key);
 }
 
 extern "C" int strdp_driver_is_mux(const char *name) {
-  if (!name) return 0;
+  if (!strdp_driver_exists(name)) return 0;
   strdp::Tables &t = strdp::tables();
   std::lock_guard lock(t.mu);
   auto it = t.drivers.find(strdp::driver_key(name));

@@ -215,6 +215,29 @@ TEST(Errors, Plugins) {
                         {"no-such-plugin.so"}));
 }
 
+TEST(Errors, PluginNames) {
+  // Not on the module path: the message says where it was looked for.
+  EXPECT_TRUE(one_error("plugins = [\"sniffer\",\n  \"no-such-plugin\"]\n", 2,
+                        "plugins[1]",
+                        {"no plugin \"no-such-plugin\"", "no-such-plugin.so",
+                         "module path"}));
+  EXPECT_TRUE(errors_of("plugins = [\"sniffer\", \"xconn\"]\n").empty());
+}
+
+TEST(Errors, ModulePath) {
+  EXPECT_TRUE(one_error("module_path = [\"/nonexistent/mods\"]\n", 1,
+                        "module_path[0]",
+                        {"cannot use \"/nonexistent/mods\"",
+                         "No such file or directory"}));
+  EXPECT_TRUE(one_error("module_path = [\n  \"/etc/hostname\"]\n", 2,
+                        "module_path[0]", {"is not a folder"}));
+  EXPECT_TRUE(one_error("module_path = [\"\"]\n", 1, "module_path[0]",
+                        {"expected a folder"}));
+  EXPECT_TRUE(one_error("module_path = \"/tmp\"\n", 1, "module_path",
+                        {"expected an array of strings"}));
+  EXPECT_TRUE(errors_of("module_path = [\"/tmp\"]\n").empty());
+}
+
 TEST(Errors, UnreadablePlugin) {
   if (geteuid() == 0) GTEST_SKIP() << "root reads every file";
   std::string path = "/tmp/strdp-config-unreadable.so";

@@ -222,6 +222,36 @@ TEST(Load, PluginPathsAreRelativeToTheFile) {
   EXPECT_EQ(r.config->file, file);
 }
 
+// A bare name is a plugin on the module path (NAME.so), looked for in the
+// file's module_path folders (relative to the file) first.
+TEST(Load, PluginNamesAreFoundOnTheModulePath) {
+  TempDir d;
+  fs::create_directory(d.path + "/mods");
+  d.write("mods/mine.so", "");
+  std::string file = d.write("c.toml", "module_path = [\"mods\"]\n"
+                                       "plugins = [\"mine\", \"sniffer\"]\n");
+  LoadResult r = load(file);
+  ASSERT_TRUE(r.config) << dump(r.errors);
+  EXPECT_EQ(r.config->module_path, (std::vector<std::string>{d.path + "/mods"}));
+  EXPECT_EQ(r.config->plugins, (std::vector<std::string>{"mine", "sniffer"}));
+  EXPECT_EQ(plugin_file(*r.config, "mine"), d.path + "/mods/mine.so");
+  // sniffer.so: this build's modules/ (the test environment's module path).
+  std::string sniffer = plugin_file(*r.config, "sniffer");
+  EXPECT_NE(sniffer, "");
+  EXPECT_EQ(sniffer.substr(sniffer.size() - 11), "/sniffer.so");
+  EXPECT_EQ(plugin_file(*r.config, d.path + "/x.so"), d.path + "/x.so");
+}
+
+TEST(Load, WhatIsAPluginName) {
+  EXPECT_TRUE(plugin_is_name("sniffer"));
+  EXPECT_TRUE(plugin_is_name("my-mod_2"));
+  EXPECT_FALSE(plugin_is_name("sniffer.so"));
+  EXPECT_FALSE(plugin_is_name("libx.so.1"));
+  EXPECT_FALSE(plugin_is_name("./sniffer"));
+  EXPECT_FALSE(plugin_is_name("mods/sniffer"));
+  EXPECT_FALSE(plugin_is_name(""));
+}
+
 TEST(Load, MissingFile) {
   LoadResult r = load("/nonexistent/strdp.toml");
   EXPECT_FALSE(r.config);

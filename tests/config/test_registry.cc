@@ -1,9 +1,10 @@
 // check_registry() and strdp_driver_is_mux(): modules and drivers named
 // by a config exist, and a link's mux is a multiplexor.
 //
-// No EAL here: the registry needs none. strdp_runtime_init() would enter
-// the built-ins (echo, loop, passmod, ...) with registry_init(); this
-// test calls registry_init() alone for the same effect.
+// No EAL here: the registry needs none. strdp_runtime_init() would call
+// registry_init(); this test calls it alone. echo, loop, passmod, ... are
+// plugins (modules/), loaded by name from STRDP_MODULE_PATH as each
+// check asks for them.
 #include "config_test_util.h"
 #include "stream/registry.h"
 

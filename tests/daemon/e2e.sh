@@ -115,6 +115,22 @@ modules = ["xyzmod"]'
 "$STREAMSD" --check -c "$TMP/unknown.toml" > "$TMP/out" 2> "$TMP/err"
 rc=$?
 check "--check finds an unknown module" bash -c "test $rc -eq 1 && grep -q xyzmod '$TMP/err'"
+
+# Modules are plugins: found by name on the module path ($STRDP_MODULE_PATH
+# here), or, with none set, in the build tree of the libstrdp that runs.
+env -u STRDP_MODULE_PATH "$STREAMSD" --check -c "$TMP/good.toml" > "$TMP/out" 2> "$TMP/err"
+check "--check without STRDP_MODULE_PATH finds the build tree's plugins" \
+  test $? -eq 0 -a "$(cat "$TMP/out")" = "ok"
+cat > "$TMP/noplugin.toml" <<'TOML'
+plugins = ["sniffer",
+  "nosuchplugin"]
+[lcores]
+workers = "1"
+TOML
+"$STREAMSD" --check -c "$TMP/noplugin.toml" > "$TMP/out" 2> "$TMP/err"
+rc=$?
+check "--check names a plugin not on the module path with file:line" \
+  bash -c "test $rc -eq 1 && grep -q '^$TMP/noplugin.toml:2: plugins\[1\]: no plugin \"nosuchplugin\"' '$TMP/err'"
 "$STREAMSD" -c "$TMP/unknown.toml" > "$TMP/out" 2> "$TMP/err"
 rc=$?
 check "running with an unknown module fails before anything starts" \

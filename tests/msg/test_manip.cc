@@ -70,18 +70,25 @@ TEST_F(ManipTest, TypeClasses) {
     SCOPED_TRACE(t);
     bool data = type == M_DATA || type == M_PROTO || type == M_PCPROTO ||
                 type == M_DELAY;
+    // The header's inline forms and the library's exported functions.
     EXPECT_EQ(datamsg(type) != 0, data);
+    EXPECT_EQ((datamsg)(type) != 0, data);
     EXPECT_EQ(pcmsg(type) != 0, t >= QPCTL);
+    EXPECT_EQ((pcmsg)(type) != 0, t >= QPCTL);
   }
   mblk_t *mp = block("");
   ASSERT_NE(mp, nullptr);
-  EXPECT_EQ(queclass(mp), QNORM);
+  auto both = [&](int want) {
+    EXPECT_EQ(queclass(mp), want);
+    EXPECT_EQ((queclass)(mp), want);
+  };
+  both(QNORM);
   DB_TYPE(mp) = M_PCPROTO;
-  EXPECT_EQ(queclass(mp), QPCTL);
+  both(QPCTL);
   DB_TYPE(mp) = M_IOCTL;
-  EXPECT_EQ(queclass(mp), QNORM);
+  both(QNORM);
   DB_TYPE(mp) = M_FLUSH;
-  EXPECT_EQ(queclass(mp), QPCTL);
+  both(QPCTL);
   freeb(mp);
 }
 
