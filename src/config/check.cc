@@ -246,12 +246,11 @@ void check_plugins(Ctx &ctx, const Config &cfg) {
   for (size_t i = 0; i < cfg.plugins.size(); ++i) {
     std::string k = "plugins[" + std::to_string(i) + "]";
     int line = ctx.line_of(k, ctx.line_of("plugins", 0));
-    std::string path = plugin_file(cfg, cfg.plugins[i]);
+    std::string path = plugin_file(cfg.module_path, cfg.plugins[i]);
     struct stat st {};
     if (path.empty()) {
-      ctx.error(k, line, "no plugin \"" + cfg.plugins[i] + "\": no " +
-                             cfg.plugins[i] + ".so on the module path (" +
-                             module_path_text(cfg) + ")");
+      ctx.error(k, line, "no plugin \"" + cfg.plugins[i] + "\": " +
+                             plugin_missing(cfg.module_path, cfg.plugins[i]));
     } else if (stat(path.c_str(), &st) != 0) {
       ctx.error(k, line, "cannot use \"" + path + "\": " + strerror(errno));
     } else if (!S_ISREG(st.st_mode)) {

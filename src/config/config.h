@@ -205,12 +205,16 @@ std::vector<Error> check_registry(const Config &cfg);
 // True for an entry of `plugins` that names a plugin rather than a file:
 // no '/' and no ".so" in it ("sniffer", not "sniffer.so" or "./x").
 bool plugin_is_name(std::string_view entry);
-// The file an entry of `plugins` stands for: the entry itself, or for a
-// name NAME.so in the first folder of cfg.module_path, then of the
-// library's module path, that has it; "" when none has.
-std::string plugin_file(const Config &cfg, const std::string &entry);
-// The folders plugin_file() searches, "a:b:c", for messages.
-std::string module_path_text(const Config &cfg);
+// The file an entry of `plugins` (or of `strctl load`) stands for: the
+// entry itself, or for a name NAME.so in the first of `folders` (a
+// config's module_path), then of the library's module path, that has it;
+// "" when none has.
+std::string plugin_file(const std::vector<std::string> &folders,
+                        const std::string &entry);
+// What to say when plugin_file() found nothing: "no NAME.so on the module
+// path (a:b:c)", every folder it searched.
+std::string plugin_missing(const std::vector<std::string> &folders,
+                           const std::string &entry);
 
 // "1-3,5" -> {1,2,3,5}; nullopt (and *why) when malformed, duplicated or
 // out of 0..RTE_MAX_LCORE-1. Order is kept ("2,1" -> {2,1}: a stream's

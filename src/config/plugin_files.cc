@@ -11,13 +11,16 @@ bool plugin_is_name(std::string_view entry) {
          entry.find(".so") == std::string_view::npos;
 }
 
-std::string plugin_file(const Config &cfg, const std::string &entry) {
+std::string plugin_file(const std::vector<std::string> &folders,
+                        const std::string &entry) {
   if (!plugin_is_name(entry)) return entry;
-  return module_find(entry, cfg.module_path);
+  return module_find(entry, folders);
 }
 
-std::string module_path_text(const Config &cfg) {
-  return strdp::module_path_text(cfg.module_path);
+std::string plugin_missing(const std::vector<std::string> &folders,
+                           const std::string &entry) {
+  return "no " + entry + ".so on the module path (" +
+         module_path_text(folders) + ")";
 }
 
 }  // namespace strdp::config

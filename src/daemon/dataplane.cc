@@ -43,10 +43,10 @@ Status Dataplane::start_locked(const config::Config &cfg) {
     if (strdp_module_path_add(d.c_str()) < 0)
       return Status::fail(errno, "module_path " + d + ": " + strerror(errno));
   for (const std::string &p : cfg.plugins) {
-    std::string file = config::plugin_file(cfg, p);
+    std::string file = config::plugin_file(cfg.module_path, p);
     if (file.empty())
-      return Status::fail(ENOENT, "plugin " + p + ": no " + p + ".so on the module path (" +
-                                      config::module_path_text(cfg) + ")");
+      return Status::fail(ENOENT, "plugin " + p + ": " +
+                                      config::plugin_missing(cfg.module_path, p));
     if (strdp_load_plugin(file.c_str()) < 0 && errno != EEXIST)
       return Status::fail(errno, "plugin " + file + ": " + strerror(errno));
   }

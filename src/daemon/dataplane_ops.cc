@@ -9,7 +9,6 @@
 #include "daemon/dataplane_impl.h"
 #include "daemon/lane.h"
 #include "daemon/on_lcore.h"
-#include "runtime/module_path.h"
 
 namespace strdp::daemon {
 
@@ -205,10 +204,10 @@ Status Dataplane::load(const std::string &path) {
   std::lock_guard lock(mu_);
   if (!running_) return not_running();
   // A plugin's name ("sniffer") is looked for on the module path.
-  std::string file = config::plugin_is_name(path) ? module_find(path) : path;
+  // (The daemon's module_path was added to the library's at start.)
+  std::string file = config::plugin_file({}, path);
   if (file.empty())
-    return Status::fail(ENOENT, "load " + path + ": no " + path + ".so on the module path (" +
-                                    module_path_text() + ")");
+    return Status::fail(ENOENT, "load " + path + ": " + config::plugin_missing({}, path));
   if (strdp_load_plugin(file.c_str()) == 0) return {};
   int err = errno;
   const char *why = err == ENOENT    ? "no such file"

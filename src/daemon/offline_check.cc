@@ -19,11 +19,11 @@ std::vector<config::Error> plugins_and_registry_check(const config::Config &cfg)
                           strerror(errno)});
   for (size_t i = 0; i < cfg.plugins.size(); ++i) {
     const std::string &p = cfg.plugins[i];
-    std::string file = config::plugin_file(cfg, p);
+    std::string file = config::plugin_file(cfg.module_path, p);
     if (file.empty())
       errs.push_back({cfg.where("plugins[" + std::to_string(i) + "]"),
-                      "cannot load plugin " + p + ": no " + p + ".so on the module path (" +
-                          config::module_path_text(cfg) + ")"});
+                      "cannot load plugin " + p + ": " +
+                          config::plugin_missing(cfg.module_path, p)});
     else if (strdp_load_plugin(file.c_str()) < 0 && errno != EEXIST)
       errs.push_back({cfg.where("plugins[" + std::to_string(i) + "]"),
                       "cannot load plugin " + file + ": " + strerror(errno)});

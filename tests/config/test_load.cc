@@ -234,12 +234,12 @@ TEST(Load, PluginNamesAreFoundOnTheModulePath) {
   ASSERT_TRUE(r.config) << dump(r.errors);
   EXPECT_EQ(r.config->module_path, (std::vector<std::string>{d.path + "/mods"}));
   EXPECT_EQ(r.config->plugins, (std::vector<std::string>{"mine", "sniffer"}));
-  EXPECT_EQ(plugin_file(*r.config, "mine"), d.path + "/mods/mine.so");
+  EXPECT_EQ(plugin_file(r.config->module_path, "mine"), d.path + "/mods/mine.so");
   // sniffer.so: this build's modules/ (the test environment's module path).
-  std::string sniffer = plugin_file(*r.config, "sniffer");
+  std::string sniffer = plugin_file(r.config->module_path, "sniffer");
   EXPECT_NE(sniffer, "");
   EXPECT_EQ(sniffer.substr(sniffer.size() - 11), "/sniffer.so");
-  EXPECT_EQ(plugin_file(*r.config, d.path + "/x.so"), d.path + "/x.so");
+  EXPECT_EQ(plugin_file(r.config->module_path, d.path + "/x.so"), d.path + "/x.so");
 }
 
 TEST(Load, WhatIsAPluginName) {
