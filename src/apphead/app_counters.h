@@ -18,8 +18,11 @@ namespace strdp::apphead {
   X(bytes_down, "their bytes")                                           \
   X(msgs_up, "messages handed to getmsg/getmsgv/read")                   \
   X(bytes_up, "their bytes")                                             \
+  X(ahead, "messages moved into read-ahead before they were asked for")  \
+  X(put_back, "read-ahead messages put back on the read queue")          \
+  X(voided, "read-ahead messages a flush or an M_ERROR voided")          \
   X(requests, "requests answered")                                       \
-  X(drops, "posted writes the stream refused (freed)")                   \
+  X(drops, "posted writes the stream refused, read-ahead not put back")  \
   X(signals, "I_SETSIG signals sent")                                    \
   X(sleeps, "times the service thread slept")
 

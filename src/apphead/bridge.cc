@@ -58,6 +58,8 @@ Bridge::~Bridge() {
 void Bridge::put_stream() {
   if (sp_ == nullptr) return;
   if (pinned_ != nullptr) {
+    // The configuration's stream goes back with its queue as it was.
+    if (hdr_ != nullptr && !rd_empty()) reclaim_rd();
     streams_->detach(pinned_);
     pinned_ = nullptr;
   } else {
@@ -143,6 +145,8 @@ void Bridge::finish_open() {
   hdr_->req_size = kReqRingSize;
   hdr_->rep_off = kHeaderSize + kWrRingSize + kReqRingSize;
   hdr_->rep_size = kRepRingSize;
+  hdr_->rd_off = kHeaderSize + kWrRingSize + kReqRingSize + kRepRingSize;
+  hdr_->rd_size = kRdRingSize;
   hdr_->stream_id = id_;
   // The geometry is ours: what the application writes into the header
   // later is never read back.
@@ -151,6 +155,9 @@ void Bridge::finish_open() {
                     &hdr_->req_cons.v);
   rep_ = RingWriter(base_ + kHeaderSize + kWrRingSize + kReqRingSize, kRepRingSize,
                     &hdr_->rep_prod.v, &hdr_->rep_cons.v);
+  rd_base_ = base_ + hdr_->rd_off;
+  rd_ = RingWriter(rd_base_, kRdRingSize, &hdr_->rd_prod.v, &hdr_->rd_cons.v);
+  rflushes_seen_ = sp_->rflushes;
   publish();
   ++ctr_->opens;
 }
@@ -167,6 +174,7 @@ unsigned Bridge::poll(bool dirty) {
   work += serve_requests();
   if (!violated_ && !closed_ && sp_ != nullptr && !hung_) work += drain_wr();
   if (!violated_ && !closed_ && pend_.active) work += serve_requests();
+  if (!violated_ && !closed_) work += fill_rd();
   if (!violated_ && !closed_ && (dirty || work != 0)) publish();
   if (touched_ || work != 0) ring_app();
   return work;
@@ -324,6 +332,7 @@ bool Bridge::take_request(Pending *p) {
   req_.release();
   p->active = true;
   p->deadline_ns = 0;
+  p->begun = false;
   p->ioc_stage = 0;
   return true;
 }
@@ -357,6 +366,8 @@ Bridge::Step Bridge::run(Pending &p) {
     // A linked stream has no head of its own (streamio: EINVAL).
     return reply_done(p, EINVAL, -1) ? Step::kDone : Step::kWait;
   }
+  before_request(p);
+  if (violated_) return Step::kDone;
   switch (p.rq.op) {
     case kOpGetmsg: return run_getmsg(p);
     case kOpGetmsgv: return run_getmsgv(p);
@@ -379,6 +390,10 @@ bool Bridge::reply(const Reply &r, const void *a, uint32_t na, const void *b, ui
   uint32_t len = sizeof(RecHdr) + sizeof(Reply) + na + nb;
   uint8_t *dst = rep_.reserve(len);
   if (dst == nullptr) return false;
+  // The head's state as the call left it is published before its answer:
+  // a putmsg(RS_HIPRI) that returned has its message showing POLLPRI, so
+  // the next getmsg asks for it instead of taking what is ahead.
+  publish();
   RecHdr h{len, kReply, 0};
   Reply rr = r;
   rr.out_len = na + nb;
@@ -458,13 +473,20 @@ void Bridge::publish() {
   if (sp_->plex == nullptr) head_psz_limits(sp_, &minp, &maxp);
   bool changed = bits != pub_poll_ || sp_->rerror != pub_rerror_ ||
                  sp_->werror != pub_werror_ || sp_->hangup != pub_hangup_ ||
-                 minp != pub_minpsz_ || maxp != pub_maxpsz_ || sp_->maxblk != pub_maxblk_;
+                 minp != pub_minpsz_ || maxp != pub_maxpsz_ || sp_->maxblk != pub_maxblk_ ||
+                 (sp_->plex != nullptr) != pub_linked_;
   if (sp_->sigs_received != sigs_seen_) {
     sigs_seen_ = sp_->sigs_received;
     if (sigmask_ & S_MSG) conn_->send_signal(sp_->last_sig != 0 ? sp_->last_sig : SIGPOLL);
   }
+  // The header shows the queue; the library adds what rd holds itself.
+  // Signals see both: a message is input wherever it waits.
+  uint32_t sig = bits | rd_poll_bits();
+  if (sig != pub_sig_) {
+    signal_changes(pub_sig_, sig);
+    pub_sig_ = sig;
+  }
   if (!changed) return;
-  uint32_t old = pub_poll_;
   pub_poll_ = bits;
   pub_rerror_ = sp_->rerror;
   pub_werror_ = sp_->werror;
@@ -472,6 +494,8 @@ void Bridge::publish() {
   pub_minpsz_ = minp;
   pub_maxpsz_ = maxp;
   pub_maxblk_ = sp_->maxblk;
+  pub_linked_ = sp_->plex != nullptr;
+  hdr_->linked = pub_linked_ ? 1 : 0;
   hdr_->poll = bits;
   hdr_->rerror = pub_rerror_;
   hdr_->werror = pub_werror_;
@@ -481,7 +505,6 @@ void Bridge::publish() {
   hdr_->maxblk = sp_->maxblk;
   store_rel(hdr_->state_seq, ++state_seq_);
   touched_ = true;
-  signal_changes(old, bits);
 }
 
 // I_SETSIG: a signal when a condition the application asked for becomes

@@ -12,7 +12,10 @@
 //    not come) stays pending and is retried on later passes;
 //  - a posted write is taken off the ring only when the head's write side
 //    can pass it (flow control reaches back into the application); one
-//    the stream then refuses is a counted drop, the service's only one.
+//    the stream then refuses is a counted drop, the service's only one;
+//  - read-ahead (bridge_readahead.cc) moves only what getmsg would return
+//    first anyway, and puts it back on the queue before anything else
+//    looks at the queue, so every other call sees the in-process head.
 #pragma once
 
 #include <sys/types.h>
@@ -96,6 +99,7 @@ class Bridge {
     shm::Request rq{};
     std::vector<uint8_t> in;  // the request's payload, copied out
     uint64_t deadline_ns = 0; // I_STR / transparent: when to give up
+    bool begun = false;       // before_request ran
     int ioc_stage = 0;        // 0 not begun, 1 waiting for the module,
                               // 2 waiting for the application's data
     bool ioc_transparent = false;
@@ -126,6 +130,22 @@ class Bridge {
   bool reply_done(const Pending &p, int err, int64_t rval);
   bool can_reply(uint32_t payload) const;
   bool readable_now() const;
+  // Read-ahead (bridge_readahead.cc).
+  struct RdEntry {
+    uint64_t end;    // rd's position after the record
+    uint32_t off;    // the record's offset in rd
+    uint32_t len;    // the record's length (RecHdr included)
+    int32_t ctl_len, data_len;
+  };
+  unsigned fill_rd();
+  bool rd_eligible(const mblk_t *mp, long *ctl, long *data) const;
+  bool sync_rd();
+  bool rd_empty() const { return rd_count_ == 0; }
+  void check_rflush();
+  void reclaim_rd();
+  void drop_rd();
+  void before_request(Pending &p);
+  uint32_t rd_poll_bits();
   void publish();
   void signal_changes(uint32_t old_bits, uint32_t new_bits);
   void fail(const char *why);
@@ -152,6 +172,17 @@ class Bridge {
   shm::Header *hdr_ = nullptr;
   shm::RingReader wr_, req_;
   shm::RingWriter rep_;
+  shm::RingWriter rd_;
+  uint8_t *rd_base_ = nullptr;
+  // What rd holds, oldest first (a ring of kRdWindow), by our own record.
+  std::vector<RdEntry> rd_meta_ = std::vector<RdEntry>(shm::kRdWindow);
+  uint32_t rd_first_ = 0, rd_count_ = 0;
+  uint64_t rd_cons_ = 0;       // the application's position, last checked
+  uint64_t rflushes_seen_ = 0; // stdata::rflushes at the last look
+  // Served getmsg/getmsgv requests since a read() or an ioctl: read-ahead
+  // runs from the second (an application that mixes in I_NREAD, I_PEEK or
+  // read() after every message would only have it put back each time).
+  unsigned ra_streak_ = 0;
   int app_w_ = -1;  // the application's doorbell (write end)
   int dmn_r_ = -1;  // ours (read end)
 
@@ -166,8 +197,10 @@ class Bridge {
   // Last published state.
   uint64_t state_seq_ = 0;
   uint32_t pub_poll_ = 0;
+  uint32_t pub_sig_ = 0;  // pub_poll_ plus read-ahead, as I_SETSIG sees it
   int pub_rerror_ = 0, pub_werror_ = 0;
   bool pub_hangup_ = false;
+  bool pub_linked_ = false;
   int64_t pub_minpsz_ = -2, pub_maxpsz_ = -2, pub_maxblk_ = -2;
   // I_SETSIG.
   int sigmask_ = 0;

@@ -1,6 +1,7 @@
 // Batches (strdp_app.h): strdp_putmsgv stages its messages in wr and
-// publishes them once; strdp_getmsgv takes several queued messages in one
-// kOpGetmsgv round trip.
+// publishes them once; strdp_getmsgv takes what read-ahead holds
+// (readahead.cc), and asks the daemon for several queued messages in one
+// kOpGetmsgv round trip when read-ahead cannot answer.
 #include <cstring>
 
 #include "client/client_impl.h"
@@ -41,6 +42,41 @@ int unpack_msgs(const uint8_t *p, uint32_t len, int64_t count, int64_t cmax, int
     off = next < len ? next : len;
   }
   return static_cast<int>(count);
+}
+
+// Whole messages from read-ahead, each within cmax/dmax: the count (0:
+// ask the daemon), or -errno (EAGAIN non-blocking with nothing anywhere,
+// ENXIO gone, EPROTO). req_mu held.
+int getmsgv_ahead(stdata *sp, strdp_msg *msgs, int n, int64_t cmax, int64_t dmax) {
+  for (;;) {
+    int got = 0;
+    RdNext r = RdNext::kEmpty;
+    while (got < n) {
+      shm::MsgEntry e;
+      const uint8_t *bytes;
+      r = rd_next(sp, &e, &bytes);
+      if (r == RdNext::kBad) return -mark_broken(sp);
+      if (r != RdNext::kMsg) break;
+      uint32_t cl = e.ctl_len > 0 ? static_cast<uint32_t>(e.ctl_len) : 0;
+      uint32_t dl = e.data_len > 0 ? static_cast<uint32_t>(e.data_len) : 0;
+      if (cl > cmax || dl > dmax) break;  // the daemon answers as for the queue
+      strdp_msg &m = msgs[got++];
+      if (cl > 0) memcpy(m.ctl.buf, bytes, cl);
+      if (dl > 0) memcpy(m.data.buf, bytes + cl, dl);
+      m.ctl.len = e.ctl_len;
+      m.data.len = e.data_len;
+      m.flags = MSG_BAND;
+      m.band = 0;
+      rd_consume(sp);
+    }
+    if (got > 0) {
+      sp->rd.release();
+      return got;
+    }
+    if (r != RdNext::kEmpty || queue_readable(sp)) return 0;
+    if (is_nonblock(sp)) return -EAGAIN;
+    if (int err = rd_wait(sp); err != 0) return -err;
+  }
 }
 
 }  // namespace
@@ -100,6 +136,10 @@ STRDP_CLIENT_API int strdp_getmsgv(strdp_stream_t *sp, struct strdp_msg *msgs, i
   rq.a[2] = cmax;
   rq.flags = req_flags(sp);
   Lock l(&sp->req_mu);
+  if (int got = getmsgv_ahead(sp, msgs, n, cmax, dmax); got != 0) {
+    if (got == -ENXIO) return 0;  // gone while we waited: end of file
+    return got > 0 ? got : fail(-got);
+  }
   shm::Reply rep;
   const uint8_t *out;
   int e = request(sp, &rq, nullptr, 0, &rep, &out);

@@ -100,6 +100,10 @@ struct stdata {
   strdp::shm::RingReader rep;
   strdp::shm::RecHdr rep_hdr{};  // the reply request() returned
   uint32_t seq = 0;
+  // Read-ahead (readahead.cc): readers hold req_mu, so a getmsg taking
+  // from rd and one asking the daemon never run at once.
+  strdp::shm::RingReader rd;
+  strdp::shm::RecHdr rd_hdr{};  // the record rd_next returned
 };
 
 namespace strdp::client {
@@ -278,5 +282,25 @@ int write_error(const stdata *sp);
 // read.cc
 
 int read_error(const stdata *sp);  // the published rerror, or 0
+
+// ------------------------------------------------------------ read-ahead
+// readahead.cc
+
+// What rd says about the next message: kMsg (at its front: *e checked,
+// *bytes its control then data bytes), kEmpty, kAsk (the daemon answers
+// this one: a read error, or a priority message queued ahead of rd's),
+// kBad (the daemon broke the protocol). req_mu held.
+enum class RdNext { kMsg, kEmpty, kAsk, kBad };
+RdNext rd_next(stdata *sp, shm::MsgEntry *e, const uint8_t **bytes);
+// Done with what rd_next returned; publish with sp->rd.release().
+inline void rd_consume(stdata *sp) { sp->rd.consume(sp->rd_hdr); }
+// rd holds a message (no lock: poll and waits look).
+bool rd_has(const stdata *sp);
+// The head's read queue, as published, has something a getmsg would
+// take or answer (a message, a hangup): rd being empty, ask the daemon.
+bool queue_readable(const stdata *sp);
+// Waits, rd and the queue being empty, until either is not: 0, or ENXIO
+// (the stream went away).
+int rd_wait(stdata *sp);
 
 }  // namespace strdp::client

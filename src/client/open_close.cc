@@ -23,7 +23,9 @@ bool header_ok(const shm::Header *h, uint64_t stream_id) {
   return h->magic == kMagic && h->version == kVersion && h->wr_off == kHeaderSize &&
          h->wr_size == kWrRingSize && h->req_off == kHeaderSize + kWrRingSize &&
          h->req_size == kReqRingSize && h->rep_off == kHeaderSize + kWrRingSize + kReqRingSize &&
-         h->rep_size == kRepRingSize && h->stream_id == stream_id;
+         h->rep_size == kRepRingSize &&
+         h->rd_off == kHeaderSize + kWrRingSize + kReqRingSize + kRepRingSize &&
+         h->rd_size == kRdRingSize && h->stream_id == stream_id;
 }
 
 void free_stream(stdata *sp) {
@@ -89,6 +91,7 @@ stdata *map_stream(const shm::OpenRep &rep, int fds[3], int oflag, int *err) {
   sp->wr = shm::RingWriter(b + hdr->wr_off, hdr->wr_size, &hdr->wr_prod.v, &hdr->wr_cons.v);
   sp->req = shm::RingWriter(b + hdr->req_off, hdr->req_size, &hdr->req_prod.v, &hdr->req_cons.v);
   sp->rep = shm::RingReader(b + hdr->rep_off, hdr->rep_size, &hdr->rep_prod.v, &hdr->rep_cons.v);
+  sp->rd = shm::RingReader(b + hdr->rd_off, hdr->rd_size, &hdr->rd_prod.v, &hdr->rd_cons.v);
   return sp;
 }
 

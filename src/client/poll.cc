@@ -68,6 +68,8 @@ STRDP_CLIENT_API short strdp_poll(strdp_stream_t *sp, short events) {
   const shm::Header *h = sp->hdr;
   uint32_t st = shm::load_acq(h->poll);
   short r = static_cast<short>(st & (POLLIN | POLLRDNORM | POLLRDBAND | POLLPRI | POLLERR | POLLHUP));
+  // The header shows the head's queue; read-ahead is ours to count.
+  if (rd_has(sp)) r |= POLLIN | POLLRDNORM;
   if (shm::load_acq(h->rerror) != 0 || shm::load_acq(h->werror) != 0) r |= POLLERR;
   if (shm::load_acq(h->hangup) != 0 || (r & POLLHUP)) {
     r |= POLLHUP;  // never writable after a hangup

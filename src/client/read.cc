@@ -10,6 +10,10 @@
 // One reply holds at most one record's worth (kMaxCtl control, kMaxData
 // data): a larger maxlen is asked for as that, and the rest of a bigger
 // message stays queued (MORECTL/MOREDATA) as for a short buffer.
+//
+// A getmsg that any ordinary message answers takes it from read-ahead
+// (readahead.cc) when it fits whole; one that must not (RS_HIPRI, a band
+// above 0, a partial read) or finds a priority message queued asks.
 #include <cstring>
 
 #include "client/client_impl.h"
@@ -52,6 +56,57 @@ bool take_part(strbuf *sb, bool null, int32_t len, int64_t max, const uint8_t **
   return true;
 }
 
+// The message at rd's front fits the buffers whole; a part asked for as
+// NULL (or with maxlen < 0) fits only if the message has none (a
+// zero-length control part still leaves MORECTL in-process; data needs
+// bytes for MOREDATA).
+bool fits_whole(const shm::MsgEntry &e, const strbuf *ctl, bool cnull, const strbuf *data,
+                bool dnull) {
+  bool c = e.ctl_len < 0 || (!cnull && ctl->maxlen >= e.ctl_len);
+  bool d = e.data_len <= 0 || (!dnull && data->maxlen >= e.data_len);
+  return c && d;
+}
+
+// One message from read-ahead: 1 taken, 0 ask the daemon, or -errno
+// (EAGAIN non-blocking with nothing anywhere, ENXIO gone, EPROTO).
+// req_mu held.
+int getmsg_ahead(stdata *sp, strbuf *ctl, bool cnull, strbuf *data, bool dnull, int *bandp,
+                 int *flagsp, bool pmsg) {
+  for (;;) {
+    shm::MsgEntry e;
+    const uint8_t *bytes;
+    switch (rd_next(sp, &e, &bytes)) {
+      case RdNext::kBad: return -mark_broken(sp);
+      case RdNext::kAsk: return 0;
+      case RdNext::kMsg: {
+        if (!fits_whole(e, ctl, cnull, data, dnull)) return 0;
+        size_t nc = e.ctl_len > 0 ? static_cast<size_t>(e.ctl_len) : 0;
+        if (!cnull) {
+          if (nc != 0) memcpy(ctl->buf, bytes, nc);
+          ctl->len = e.ctl_len;
+        }
+        if (!dnull) {
+          if (e.data_len > 0) memcpy(data->buf, bytes + nc, static_cast<size_t>(e.data_len));
+          data->len = e.data_len;
+        }
+        rd_consume(sp);
+        sp->rd.release();
+        if (pmsg) {
+          *flagsp = MSG_BAND;
+          *bandp = 0;
+        } else {
+          *flagsp = 0;
+        }
+        return 1;
+      }
+      case RdNext::kEmpty: break;
+    }
+    if (queue_readable(sp)) return 0;
+    if (is_nonblock(sp)) return -EAGAIN;
+    if (int err = rd_wait(sp); err != 0) return -err;
+  }
+}
+
 int getmsg_common(stdata *sp, strbuf *ctl, strbuf *data, int *bandp, int *flagsp, bool pmsg,
                   int *more) {
   *more = 0;
@@ -79,6 +134,15 @@ int getmsg_common(stdata *sp, strbuf *ctl, strbuf *data, int *bandp, int *flagsp
   rq.flags = req_flags(sp);
 
   Lock l(&sp->req_mu);
+  bool any = pmsg ? *flagsp == MSG_ANY || (*flagsp == MSG_BAND && *bandp == 0) : *flagsp == 0;
+  if (any) {
+    int got = getmsg_ahead(sp, ctl, cnull, data, dnull, bandp, flagsp, pmsg);
+    if (got == -ENXIO) {  // gone while we waited: end of file
+      eof_parts(ctl, data);
+      return 0;
+    }
+    if (got != 0) return got > 0 ? 0 : -got;
+  }
   shm::Reply rep;
   const uint8_t *out;
   int e = request(sp, &rq, nullptr, 0, &rep, &out);

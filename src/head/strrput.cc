@@ -33,6 +33,7 @@ namespace strdp {
 static stdata *sd(queue_t *q) { return q->q_stream; }
 
 void head_flush_read(stdata *sp, int flags, unsigned band) {
+  if (!(flags & FLUSHBAND) || band == 0) ++sp->rflushes;
   if (flags & FLUSHBAND)
     flushband(sp->rq(), static_cast<unsigned char>(band), FLUSHALL);
   else

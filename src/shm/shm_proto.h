@@ -16,11 +16,15 @@
 //    already); drain by reading until EAGAIN. Nothing else travels on the
 //    socket; the socket closing is how each side learns the other died.
 //  - Region: one per open stream, mapped by that stream's application
-//    only. A Header, then three single-producer/single-consumer byte rings:
+//    only. A Header, then four single-producer/single-consumer byte rings:
 //      wr   application -> daemon: posted writes (putmsg/write), no reply;
 //      req  application -> daemon: requests, each answered on rep, in
 //           order (calls on one stream are serialised by the library);
-//      rep  daemon -> application: replies.
+//      rep  daemon -> application: replies;
+//      rd   daemon -> application: read-ahead, the oldest ordinary
+//           messages of the head's read queue moved out before they are
+//           asked for, so getmsg/getmsgv take them with no round trip
+//           (the rules: docs/shm-head.md "Read-ahead").
 //    Writes and requests travel apart so a read (getmsg) is never stuck
 //    behind writes that flow control holds. A request that must keep
 //    stream order (an ioctl after writes) carries wr_fence, the wr
@@ -50,7 +54,7 @@
 namespace strdp::shm {
 
 constexpr uint32_t kMagic = 0x53545244;  // "STRD"
-constexpr uint32_t kVersion = 1;
+constexpr uint32_t kVersion = 2;
 
 // Sizes. A record holds at most one message (kStrMsgSize data plus
 // kStrCtlSize control, as the in-process head allows) and its header.
@@ -60,7 +64,15 @@ constexpr uint32_t kHeaderSize = 4096;
 constexpr uint32_t kWrRingSize = 512u << 10;
 constexpr uint32_t kReqRingSize = 256u << 10;
 constexpr uint32_t kRepRingSize = 512u << 10;
-constexpr uint32_t kRegionSize = kHeaderSize + kWrRingSize + kReqRingSize + kRepRingSize;
+constexpr uint32_t kRdRingSize = 512u << 10;
+constexpr uint32_t kRegionSize =
+    kHeaderSize + kWrRingSize + kReqRingSize + kRepRingSize + kRdRingSize;
+// Read-ahead holds at most this many messages (and what fits in rd): the
+// daemon keeps a private record of each (positions, lengths), so it
+// never reads a length back from memory the application can write.
+constexpr uint32_t kRdWindow = 1024;
+// The largest message read-ahead takes (bigger ones are read by request).
+constexpr uint32_t kRdMaxRecord = kRdRingSize / 4;
 // The longest name an application may open.
 constexpr size_t kMaxName = 128;
 
@@ -97,6 +109,7 @@ struct Header {
   uint32_t wr_off, wr_size;    // daemon, once: ring offsets in the region
   uint32_t req_off, req_size;
   uint32_t rep_off, rep_size;
+  uint32_t rd_off, rd_size;
   uint64_t stream_id;    // daemon, once
 
   Line wr_prod;   // app
@@ -105,6 +118,12 @@ struct Header {
   Line req_cons;  // daemon
   Line rep_prod;  // daemon
   Line rep_cons;  // app
+  Line rd_prod;   // daemon
+  Line rd_cons;   // app
+  // Read-ahead positions below rd_drop are void (a flush or an M_ERROR
+  // reached the head after they were moved out): the application skips
+  // them, and the daemon counts them as gone (daemon).
+  Line rd_drop;
 
   // The stream head's state as the daemon last published it (daemon).
   // state_seq changes (grows) whenever any of them changed.
@@ -119,7 +138,7 @@ struct Header {
   int64_t maxpsz;      // checked against them before they are posted)
   int64_t maxblk;      // SO_MAXBLK
   uint32_t gone;       // the daemon closed this stream (stop, violation)
-  uint32_t pad0;
+  uint32_t linked;     // linked under a multiplexor: no head of its own
 
   // Sleep words: the side that sleeps sets its own (app_sleeping holds
   // what the application waits for: kWait* bits).
@@ -165,6 +184,7 @@ enum Kind : uint16_t {
   kWrite = 2,    // wr: one write() chunk (data only)
   kRequest = 3,  // req: Request + payload
   kReply = 4,    // rep: Reply + payload
+  kMsg = 5,      // rd: MsgEntry, then ctl then data bytes
 };
 
 struct RecHdr {
@@ -361,6 +381,11 @@ class RingReader {
   void release() { store_rel(*cons_, pos_); }
   uint64_t pos() const { return pos_; }
   bool empty() const { return load_acq(*prod_) == pos_; }
+  // Skips to p, a later position the producer has published as a record
+  // boundary (rd_drop); release() publishes it.
+  void skip_to(uint64_t p) {
+    if (p > pos_ && p <= load_acq(*prod_)) pos_ = p;
+  }
 
  private:
   const uint8_t *base_ = nullptr;

@@ -56,6 +56,10 @@ struct stdata {
   int closetime_ms = 15000;  // I_SETCLTIME
   uint64_t sigs_received = 0;  // M_SIG/M_PCSIG seen (no signal delivery in-process)
   int last_sig = 0;            // the signal the last of them carried
+  // Flushes of the read queue's ordinary messages (FLUSHR of all bands or
+  // of band 0, M_ERROR): a shared-memory head that moved some of them out
+  // ahead of the reader voids those too (apphead read-ahead).
+  uint64_t rflushes = 0;
 
   // Multiplexing (stream/mux.cc).
   strdp::MuxLink *plex = nullptr;  // linked under a multiplexor: the head's

@@ -174,6 +174,9 @@ bool FakeDaemon::accept_and_open() {
   hdr_->req_size = kReqRingSize;
   hdr_->rep_off = kHeaderSize + kWrRingSize + kReqRingSize;
   hdr_->rep_size = kRepRingSize;
+  // rd is there, and this daemon never reads ahead: every read asks.
+  hdr_->rd_off = kHeaderSize + kWrRingSize + kReqRingSize + kRepRingSize;
+  hdr_->rd_size = kRdRingSize;
   hdr_->stream_id = 77;
   hdr_->poll = POLLOUT | POLLWRNORM | POLLWRBAND;
   hdr_->minpsz = 0;
