@@ -9,7 +9,7 @@
 //    and every stream on it behaves as hung up. A later open makes a new
 //    Conn; streams of the dead one keep theirs until they are closed, so
 //    no descriptor number is reused under them.
-//  - A stream is a mapped region (Header + wr, req, rep rings) and two
+//  - A stream is a mapped region (Header + wr, req, rep, rd rings) and two
 //    doorbells (eventfds or pipes). Posted writes go to wr under wr_mu;
 //    requests and their replies use req/rep under req_mu, one outstanding
 //    at a time. Lock order: g_proc.mu, then wr_mu, then req_mu.

@@ -5,6 +5,8 @@
 // $STRDP_SOCKET.
 #pragma once
 
+#include <fcntl.h>
+#include <strdp/strdp_app.h>
 #include <sys/types.h>
 
 #include <nlohmann/json.hpp>
@@ -46,5 +48,17 @@ class Daemon {
 
 // The devices every test daemon offers.
 extern const char kDevices[];
+
+// A stream open for one test's scope (sp nullptr if the open failed).
+struct Stream {
+  strdp_stream_t *sp;
+  explicit Stream(const char *name, int oflag = O_RDWR) : sp(strdp_open(name, oflag, nullptr)) {}
+  ~Stream() {
+    if (sp != nullptr) strdp_close(sp);
+  }
+  Stream(const Stream &) = delete;
+  Stream &operator=(const Stream &) = delete;
+  operator strdp_stream_t *() const { return sp; }
+};
 
 }  // namespace apptest

@@ -44,14 +44,7 @@ class DaemonEnv : public ::testing::Environment {
   }
 };
 
-struct Stream {
-  strdp_stream_t *sp;
-  explicit Stream(const char *name, int oflag = O_RDWR) : sp(strdp_open(name, oflag, nullptr)) {}
-  ~Stream() {
-    if (sp != nullptr) strdp_close(sp);
-  }
-  operator strdp_stream_t *() const { return sp; }
-};
+using apptest::Stream;
 
 int put(strdp_stream_t *sp, const std::string &ctl, const std::string &data, int flags = 0) {
   strbuf c{0, static_cast<int>(ctl.size()), const_cast<char *>(ctl.data())};

@@ -42,14 +42,7 @@ class DaemonEnv : public ::testing::Environment {
   }
 };
 
-struct Stream {
-  strdp_stream_t *sp;
-  explicit Stream(const char *name) : sp(strdp_open(name, O_RDWR, nullptr)) {}
-  ~Stream() {
-    if (sp != nullptr) strdp_close(sp);
-  }
-  operator strdp_stream_t *() const { return sp; }
-};
+using apptest::Stream;
 
 int put(strdp_stream_t *sp, const std::string &data, const std::string &ctl = "", int band = 0,
         int flags = MSG_BAND) {
