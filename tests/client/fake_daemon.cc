@@ -69,6 +69,29 @@ void FakeDaemon::queue(const FakeMsg &m) {
   queue_.push_back(m);
 }
 
+void FakeDaemon::ahead_raw(uint16_t kind, const MsgEntry &e, const std::string &bytes) {
+  std::lock_guard<std::mutex> l(mu_);
+  uint32_t len = static_cast<uint32_t>(sizeof(RecHdr) + sizeof e + bytes.size());
+  uint8_t *p = rd_.reserve(len);
+  if (p == nullptr) abort();
+  RecHdr h{len, kind, 0};
+  memcpy(p, &h, sizeof h);
+  memcpy(p + sizeof h, &e, sizeof e);
+  memcpy(p + sizeof h + sizeof e, bytes.data(), bytes.size());
+  rd_.commit(len);
+  ring_app();
+}
+
+void FakeDaemon::ahead(const FakeMsg &m) {
+  ahead_raw(kMsg, MsgEntry{m.ctl_len, m.data_len, 0, MSG_BAND}, m.ctl + m.data);
+}
+
+void FakeDaemon::void_ahead() {
+  std::lock_guard<std::mutex> l(mu_);
+  store_rel(hdr_->rd_drop.v, rd_.pos());
+  ring_app();
+}
+
 std::vector<FakeMsg> FakeDaemon::posted() {
   std::lock_guard<std::mutex> l(mu_);
   return posted_;
@@ -174,7 +197,7 @@ bool FakeDaemon::accept_and_open() {
   hdr_->req_size = kReqRingSize;
   hdr_->rep_off = kHeaderSize + kWrRingSize + kReqRingSize;
   hdr_->rep_size = kRepRingSize;
-  // rd is there, and this daemon never reads ahead: every read asks.
+  // rd is there; this daemon reads ahead only when a test says so.
   hdr_->rd_off = kHeaderSize + kWrRingSize + kReqRingSize + kRepRingSize;
   hdr_->rd_size = kRdRingSize;
   hdr_->stream_id = 77;
@@ -185,6 +208,7 @@ bool FakeDaemon::accept_and_open() {
   wr_ = RingReader(base_ + kHeaderSize, kWrRingSize, &hdr_->wr_prod.v, &hdr_->wr_cons.v);
   req_ = RingReader(base_ + hdr_->req_off, kReqRingSize, &hdr_->req_prod.v, &hdr_->req_cons.v);
   rep_ = RingWriter(base_ + hdr_->rep_off, kRepRingSize, &hdr_->rep_prod.v, &hdr_->rep_cons.v);
+  rd_ = RingWriter(base_ + hdr_->rd_off, kRdRingSize, &hdr_->rd_prod.v, &hdr_->rd_cons.v);
   int app[2], dmn[2];
   if (pipe2(app, O_CLOEXEC | O_NONBLOCK) != 0 || pipe2(dmn, O_CLOEXEC | O_NONBLOCK) != 0) abort();
   app_w_ = app[1];

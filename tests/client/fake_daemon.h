@@ -41,6 +41,11 @@ class FakeDaemon {
   // The header's state: poll bits and packet sizes, published as the
   // daemon does (state_seq moves, the application's doorbell rung).
   void publish(uint32_t poll, int64_t minpsz = 0, int64_t maxpsz = -1);
+  // Read-ahead: m (band 0) as a record in rd; a record of any kind and
+  // lengths (a daemon that breaks the protocol); what rd holds voided.
+  void ahead(const FakeMsg &m);
+  void ahead_raw(uint16_t kind, const strdp::shm::MsgEntry &e, const std::string &bytes);
+  void void_ahead();
   void hang_up();          // a daemon stop: hangup, gone, POLLHUP
   void drop_connection();  // a daemon crash: the socket closes
   void close_doorbell();   // the daemon lets the stream go: its pipe closes
@@ -71,7 +76,7 @@ class FakeDaemon {
   uint8_t *base_ = nullptr;
   strdp::shm::Header *hdr_ = nullptr;
   strdp::shm::RingReader wr_, req_;
-  strdp::shm::RingWriter rep_;
+  strdp::shm::RingWriter rep_, rd_;
   std::thread th_;
   std::atomic<bool> stop_{false}, opened_{false}, closed_{false};
   std::atomic<uint64_t> close_fence_{0}, wr_pos_{0};

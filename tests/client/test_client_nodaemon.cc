@@ -397,6 +397,54 @@ TEST(ClientGone, DaemonStopLooksLikeHangup) {
   EXPECT_FALSE(d.closed());  // nothing sent: only our side freed
 }
 
+// Read-ahead: what the daemon put in rd is read with no request, in
+// order; what it voided is skipped; a priority message it publishes goes
+// first (by request); a record that breaks the protocol breaks the stream.
+TEST(ClientReadAhead, TakenInOrderVoidedSkippedPriorityFirst) {
+  FakeDaemon d;
+  strdp_stream_t *sp = open_echo(d);
+  d.ahead(msg("C1", "one"));
+  d.ahead(msg("", "two"));
+  EXPECT_NE(strdp_poll(sp, POLLIN) & POLLIN, 0) << "what is ahead is readable";
+  char cb[16], db[16];
+  strbuf c{sizeof cb, 0, cb}, dt{sizeof db, 0, db};
+  int flags = 0, band = 0;
+  ASSERT_EQ(strdp_getmsg(sp, &c, &dt, &flags), 0) << strerror(errno);
+  EXPECT_EQ(std::string(cb, c.len), "C1");
+  EXPECT_EQ(std::string(db, dt.len), "one");
+  d.void_ahead();  // "two" was flushed after it went ahead
+  d.ahead(msg("", "three"));
+  ASSERT_EQ(strdp_getmsg(sp, &c, &dt, &flags), 0);
+  EXPECT_EQ(c.len, -1);
+  EXPECT_EQ(std::string(db, dt.len), "three");
+  // A high-priority message queued behind what is ahead is asked for.
+  d.ahead(msg("", "four"));
+  d.queue(msg("PC", "", 0, MSG_HIPRI));
+  d.publish(POLLOUT | POLLWRNORM | POLLPRI);
+  flags = MSG_ANY;
+  ASSERT_EQ(strdp_getpmsg(sp, &c, &dt, &band, &flags), 0);
+  EXPECT_EQ(flags, MSG_HIPRI);
+  EXPECT_EQ(std::string(cb, c.len), "PC");
+  d.publish(POLLOUT | POLLWRNORM);
+  flags = MSG_ANY;
+  ASSERT_EQ(strdp_getpmsg(sp, &c, &dt, &band, &flags), 0);
+  EXPECT_EQ(std::string(db, dt.len), "four");
+  EXPECT_EQ(strdp_close(sp), 0);
+}
+
+TEST(ClientReadAhead, ABadRecordBreaksTheStream) {
+  FakeDaemon d;
+  strdp_stream_t *sp = open_echo(d);
+  // The lengths say 10 bytes, the record holds 3.
+  d.ahead_raw(strdp::shm::kMsg, strdp::shm::MsgEntry{-1, 10, 0, MSG_BAND}, "abc");
+  char db[16];
+  strbuf dt{sizeof db, 0, db};
+  int flags = 0;
+  EXPECT_EQ(strdp_getmsg(sp, nullptr, &dt, &flags), -1);
+  EXPECT_EQ(errno, EPROTO);
+  strdp_close(sp);
+}
+
 TEST(ClientGone, SocketEofIsHangupEverywhere) {
   FakeDaemon d;
   strdp_stream_t *sp = open_echo(d);
