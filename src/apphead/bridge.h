@@ -138,7 +138,6 @@ class Bridge {
     int32_t ctl_len, data_len;
   };
   unsigned fill_rd();
-  bool rd_eligible(const mblk_t *mp, long *ctl, long *data) const;
   bool sync_rd();
   bool rd_empty() const { return rd_count_ == 0; }
   void check_rflush();

@@ -41,9 +41,9 @@ constexpr uint32_t kRdMsgBits = POLLIN | POLLRDNORM;
 
 bool is_ctl(const mblk_t *b) { return b->b_datap->db_type != M_DATA; }
 
-}  // namespace
-
-bool Bridge::rd_eligible(const mblk_t *mp, long *ctl, long *data) const {
+// The message may go ahead (the first rule above); *ctl and *data are
+// its parts' sizes, -1 for a part it does not have, as getmsg gives them.
+bool rd_eligible(const mblk_t *mp, long *ctl, long *data) {
   unsigned char t = mp->b_datap->db_type;
   if ((t != M_DATA && t != M_PROTO) || mp->b_band != 0 ||
       (mp->b_flag & (MSGMARK | MSGDELIM)) != 0)
@@ -60,6 +60,8 @@ bool Bridge::rd_eligible(const mblk_t *mp, long *ctl, long *data) const {
   }
   return *ctl <= static_cast<long>(kMaxCtl) && *data <= static_cast<long>(kMaxData);
 }
+
+}  // namespace
 
 // Catches up with the application's rd_cons: what it consumed is
 // delivered (counted up). false after a violation.

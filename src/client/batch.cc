@@ -73,9 +73,8 @@ int getmsgv_ahead(stdata *sp, strdp_msg *msgs, int n, int64_t cmax, int64_t dmax
       sp->rd.release();
       return got;
     }
-    if (r != RdNext::kEmpty || queue_readable(sp)) return 0;
-    if (is_nonblock(sp)) return -EAGAIN;
-    if (int err = rd_wait(sp); err != 0) return -err;
+    if (r != RdNext::kEmpty) return 0;
+    if (int w = rd_when_empty(sp); w <= 0) return w;
   }
 }
 

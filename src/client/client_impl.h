@@ -299,8 +299,9 @@ bool rd_has(const stdata *sp);
 // The head's read queue, as published, has something a getmsg would
 // take or answer (a message, a hangup): rd being empty, ask the daemon.
 bool queue_readable(const stdata *sp);
-// Waits, rd and the queue being empty, until either is not: 0, or ENXIO
-// (the stream went away).
-int rd_wait(stdata *sp);
+// What a read does when rd is empty: 0 ask the daemon (the queue has
+// something for it), 1 look at rd again (after a wait), or -EAGAIN (a
+// non-blocking stream with nothing anywhere), -ENXIO (gone meanwhile).
+int rd_when_empty(stdata *sp);
 
 }  // namespace strdp::client

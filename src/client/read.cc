@@ -101,9 +101,7 @@ int getmsg_ahead(stdata *sp, strbuf *ctl, bool cnull, strbuf *data, bool dnull, 
       }
       case RdNext::kEmpty: break;
     }
-    if (queue_readable(sp)) return 0;
-    if (is_nonblock(sp)) return -EAGAIN;
-    if (int err = rd_wait(sp); err != 0) return -err;
+    if (int r = rd_when_empty(sp); r <= 0) return r;
   }
 }
 

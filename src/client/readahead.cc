@@ -59,8 +59,11 @@ bool queue_readable(const stdata *sp) {
          shm::load_acq(h->rerror) != 0 || shm::load_acq(h->linked) != 0;
 }
 
-int rd_wait(stdata *sp) {
-  return wait_until(sp, [sp] { return rd_has(sp) || queue_readable(sp); });
+int rd_when_empty(stdata *sp) {
+  if (queue_readable(sp)) return 0;
+  if (is_nonblock(sp)) return -EAGAIN;
+  int err = wait_until(sp, [sp] { return rd_has(sp) || queue_readable(sp); });
+  return err != 0 ? -err : 1;
 }
 
 }  // namespace strdp::client

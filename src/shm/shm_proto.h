@@ -71,8 +71,6 @@ constexpr uint32_t kRegionSize =
 // daemon keeps a private record of each (positions, lengths), so it
 // never reads a length back from memory the application can write.
 constexpr uint32_t kRdWindow = 1024;
-// The largest message read-ahead takes (bigger ones are read by request).
-constexpr uint32_t kRdMaxRecord = kRdRingSize / 4;
 // The longest name an application may open.
 constexpr size_t kMaxName = 128;
 
