@@ -35,6 +35,16 @@ mode = "0600"
 )";
 
 bool Daemon::start(const std::string &extra, const std::string &eal) {
+  // The test modules (upctl) are found in the tests' build folder, after
+  // the build's modules ($STRDP_TEST_MODULES, set by meson).
+  if (const char *t = std::getenv("STRDP_TEST_MODULES")) {
+    const char *cur = std::getenv("STRDP_MODULE_PATH");
+    std::string path = cur != nullptr ? cur : "";
+    if (path.find(t) == std::string::npos) {
+      path += (path.empty() ? "" : ":") + std::string(t);
+      setenv("STRDP_MODULE_PATH", path.c_str(), 1);
+    }
+  }
   char tmpl[] = "/tmp/strdp-apps-XXXXXX";
   if (mkdtemp(tmpl) == nullptr) return false;
   dir_ = tmpl;

@@ -20,7 +20,7 @@
 #include <thread>
 #include <vector>
 
-#include "daemon.h"
+#include "daemon_env.h"
 
 #define CHCONV_IOC ('C' << 8)
 #define CHCONV_UPPER (CHCONV_IOC | 2)
@@ -31,18 +31,6 @@
 namespace {
 
 apptest::Daemon *g_daemon;
-
-class DaemonEnv : public ::testing::Environment {
- public:
-  void SetUp() override {
-    g_daemon = new apptest::Daemon;
-    ASSERT_TRUE(g_daemon->start(apptest::kDevices));
-  }
-  void TearDown() override {
-    EXPECT_EQ(g_daemon->stop(), 0) << "streamsd stops clean: no buffer leaked";
-    delete g_daemon;
-  }
-};
 
 using apptest::Stream;
 
@@ -541,6 +529,6 @@ TEST(Daemon, ListShowsThisProcessesStreams) {
 
 int main(int argc, char **argv) {
   ::testing::InitGoogleTest(&argc, argv);
-  ::testing::AddGlobalTestEnvironment(new DaemonEnv);
+  ::testing::AddGlobalTestEnvironment(new apptest::DaemonEnv(&g_daemon));
   return RUN_ALL_TESTS();
 }

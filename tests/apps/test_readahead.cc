@@ -15,32 +15,15 @@
 
 #include <cerrno>
 #include <chrono>
-#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <thread>
 
-#include "daemon.h"
+#include "daemon_env.h"
 
 namespace {
 
 apptest::Daemon *g_daemon;
-
-class DaemonEnv : public ::testing::Environment {
- public:
-  void SetUp() override {
-    // upctl is found in this test's build folder.
-    std::string path = std::getenv("STRDP_MODULE_PATH") ? std::getenv("STRDP_MODULE_PATH") : "";
-    if (const char *t = std::getenv("STRDP_TEST_MODULES")) path += std::string(":") + t;
-    setenv("STRDP_MODULE_PATH", path.c_str(), 1);
-    g_daemon = new apptest::Daemon;
-    ASSERT_TRUE(g_daemon->start(apptest::kDevices));
-  }
-  void TearDown() override {
-    EXPECT_EQ(g_daemon->stop(), 0) << "streamsd stops clean: no buffer leaked";
-    delete g_daemon;
-  }
-};
 
 using apptest::Stream;
 
@@ -288,6 +271,6 @@ TEST(ReadAhead, AHangupLeavesWhatIsAheadToRead) {
 
 int main(int argc, char **argv) {
   ::testing::InitGoogleTest(&argc, argv);
-  ::testing::AddGlobalTestEnvironment(new DaemonEnv);
+  ::testing::AddGlobalTestEnvironment(new apptest::DaemonEnv(&g_daemon));
   return RUN_ALL_TESTS();
 }

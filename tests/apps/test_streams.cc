@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "daemon.h"
+#include "daemon_env.h"
 
 namespace {
 
@@ -73,18 +73,6 @@ lower = "s1"
 name = "xconn"
 mode = "0666"
 )";
-
-class DaemonEnv : public ::testing::Environment {
- public:
-  void SetUp() override {
-    g_daemon = new apptest::Daemon;
-    ASSERT_TRUE(g_daemon->start(kConfig, R"("-l", "0-1", "--vdev=net_null0", "--vdev=net_null1")"));
-  }
-  void TearDown() override {
-    EXPECT_EQ(g_daemon->stop(), 0) << "streamsd stops clean: no buffer leaked";
-    delete g_daemon;
-  }
-};
 
 std::vector<std::string> modules_of(strdp_stream_t *sp) {
   str_mlist names[8];
@@ -209,6 +197,7 @@ TEST(AppsStream, ListShowsTheApplicationOnIt) {
 
 int main(int argc, char **argv) {
   ::testing::InitGoogleTest(&argc, argv);
-  ::testing::AddGlobalTestEnvironment(new DaemonEnv);
+  ::testing::AddGlobalTestEnvironment(new apptest::DaemonEnv(
+      &g_daemon, kConfig, R"("-l", "0-1", "--vdev=net_null0", "--vdev=net_null1")"));
   return RUN_ALL_TESTS();
 }
