@@ -23,8 +23,12 @@ RdNext rd_next(stdata *sp, shm::MsgEntry *e, const uint8_t **bytes) {
   if (shm::load_acq(h->rerror) != 0 || (shm::load_acq(h->poll) & (POLLPRI | POLLRDBAND)) != 0 ||
       shm::load_acq(h->linked) != 0)
     return RdNext::kAsk;
-  // Messages a flush voided after the daemon moved them out.
-  sp->rd.skip_to(shm::load_acq(h->rd_drop.v));
+  // Messages a flush voided after the daemon moved them out. The space
+  // is published as free at once: the daemon reuses only what rd_cons
+  // passed, and a reader that finds nothing behind the voided span would
+  // otherwise hold it until its next message, which could never come
+  // ahead if the span filled rd.
+  if (sp->rd.skip_to(shm::load_acq(h->rd_drop.v))) sp->rd.release();
   const uint8_t *body;
   switch (sp->rd.peek(&sp->rd_hdr, &body)) {
     case shm::Peek::kEmpty: return RdNext::kEmpty;

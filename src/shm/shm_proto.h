@@ -380,9 +380,11 @@ class RingReader {
   uint64_t pos() const { return pos_; }
   bool empty() const { return load_acq(*prod_) == pos_; }
   // Skips to p, a later position the producer has published as a record
-  // boundary (rd_drop); release() publishes it.
-  void skip_to(uint64_t p) {
-    if (p > pos_ && p <= load_acq(*prod_)) pos_ = p;
+  // boundary (rd_drop); true if it moved (release() publishes it).
+  bool skip_to(uint64_t p) {
+    if (p <= pos_ || p > load_acq(*prod_)) return false;
+    pos_ = p;
+    return true;
   }
 
  private:

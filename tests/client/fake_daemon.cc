@@ -69,21 +69,22 @@ void FakeDaemon::queue(const FakeMsg &m) {
   queue_.push_back(m);
 }
 
-void FakeDaemon::ahead_raw(uint16_t kind, const MsgEntry &e, const std::string &bytes) {
+bool FakeDaemon::ahead_raw(uint16_t kind, const MsgEntry &e, const std::string &bytes) {
   std::lock_guard<std::mutex> l(mu_);
   uint32_t len = static_cast<uint32_t>(sizeof(RecHdr) + sizeof e + bytes.size());
   uint8_t *p = rd_.reserve(len);
-  if (p == nullptr) abort();
+  if (p == nullptr) return false;
   RecHdr h{len, kind, 0};
   memcpy(p, &h, sizeof h);
   memcpy(p + sizeof h, &e, sizeof e);
   memcpy(p + sizeof h + sizeof e, bytes.data(), bytes.size());
   rd_.commit(len);
   ring_app();
+  return true;
 }
 
-void FakeDaemon::ahead(const FakeMsg &m) {
-  ahead_raw(kMsg, MsgEntry{m.ctl_len, m.data_len, 0, MSG_BAND}, m.ctl + m.data);
+bool FakeDaemon::ahead(const FakeMsg &m) {
+  return ahead_raw(kMsg, MsgEntry{m.ctl_len, m.data_len, 0, MSG_BAND}, m.ctl + m.data);
 }
 
 void FakeDaemon::void_ahead() {

@@ -42,9 +42,10 @@ class FakeDaemon {
   // daemon does (state_seq moves, the application's doorbell rung).
   void publish(uint32_t poll, int64_t minpsz = 0, int64_t maxpsz = -1);
   // Read-ahead: m (band 0) as a record in rd; a record of any kind and
-  // lengths (a daemon that breaks the protocol); what rd holds voided.
-  void ahead(const FakeMsg &m);
-  void ahead_raw(uint16_t kind, const strdp::shm::MsgEntry &e, const std::string &bytes);
+  // lengths (a daemon that breaks the protocol), false when rd is full;
+  // what rd holds voided.
+  bool ahead(const FakeMsg &m);
+  bool ahead_raw(uint16_t kind, const strdp::shm::MsgEntry &e, const std::string &bytes);
   void void_ahead();
   void hang_up();          // a daemon stop: hangup, gone, POLLHUP
   void drop_connection();  // a daemon crash: the socket closes

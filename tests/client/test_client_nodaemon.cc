@@ -432,6 +432,31 @@ TEST(ClientReadAhead, TakenInOrderVoidedSkippedPriorityFirst) {
   EXPECT_EQ(strdp_close(sp), 0);
 }
 
+// A flush that voids a full rd leaves nothing behind it to read: the
+// reader must still hand the voided span back, or read-ahead could never
+// put a message in rd again (every read would become a request).
+TEST(ClientReadAhead, AVoidedFullRingIsHandedBack) {
+  FakeDaemon d;
+  strdp_stream_t *sp = open_echo(d);
+  int filled = 0;
+  while (d.ahead(msg("", std::string(64, 'v')))) ++filled;
+  ASSERT_GT(filled, 1000) << "rd holds hundreds of small messages";
+  d.void_ahead();
+  d.queue(msg("", "asked"));
+  d.publish(POLLIN | POLLRDNORM | POLLOUT | POLLWRNORM);
+  char db[128];
+  strbuf dt{sizeof db, 0, db};
+  int flags = 0;
+  ASSERT_EQ(strdp_getmsg(sp, nullptr, &dt, &flags), 0) << strerror(errno);
+  EXPECT_EQ(std::string(db, dt.len), "asked") << "nothing voided is read";
+  d.publish(POLLOUT | POLLWRNORM);
+  const std::string after(64, 'a');  // as big as those that filled rd
+  ASSERT_TRUE(d.ahead(msg("", after))) << "the voided span is free again";
+  ASSERT_EQ(strdp_getmsg(sp, nullptr, &dt, &flags), 0);
+  EXPECT_EQ(std::string(db, dt.len), after);
+  EXPECT_EQ(strdp_close(sp), 0);
+}
+
 TEST(ClientReadAhead, ABadRecordBreaksTheStream) {
   FakeDaemon d;
   strdp_stream_t *sp = open_echo(d);
