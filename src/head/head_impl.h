@@ -28,6 +28,10 @@ int head_write_error(stdata *sp);
 int head_getmsg(stdata *sp, strbuf *ctl, strbuf *data, int *bandp, int *flagsp, bool pmsg,
                 int *more);
 int head_peek(stdata *sp, strpeek *pk, int *found);
+// Takes the first n messages off the read queue whole, as n getmsg calls
+// would, for a caller that has read them in place and seen each to be an
+// ordinary band-0 message; returns them chained by b_next.
+mblk_t *head_take_front(stdata *sp, unsigned n);
 int head_read(stdata *sp, void *buf, size_t len, size_t *got);
 int head_putmsg(stdata *sp, const strbuf *ctl, const strbuf *data, int band, int flags, bool pmsg);
 int head_write(stdata *sp, const void *buf, size_t len, size_t *put);

@@ -169,6 +169,8 @@ int head_getmsg(stdata *sp, strbuf *ctl, strbuf *data, int *bandp, int *flagsp, 
   return 0;
 }
 
+mblk_t *head_take_front(stdata *sp, unsigned n) { return q_take_front(sp->rq(), n); }
+
 // Copies the first message without removing it; *found 0 if there is none
 // (or none of high priority when RS_HIPRI is asked for).
 int head_peek(stdata *sp, strpeek *pk, int *found) {

@@ -34,6 +34,10 @@ inline unsigned acct_band(const mblk_t *mp) {
 void q_link_before(queue_t *q, qband_t *qb, mblk_t *pos, mblk_t *mp);
 // Unlinks mp and takes it out of the accounting; returns its band.
 unsigned q_unlink(queue_t *q, mblk_t *mp);
+// Unlinks the first n messages, which the caller has seen to be ordinary
+// band-0 messages, and back-enables once, as n rmvq() calls would; returns
+// them chained by b_next (for freemsgchain), nullptr if n is 0.
+mblk_t *q_take_front(queue_t *q, unsigned n);
 
 // Where a message of band b (or high priority) goes when it is queued
 // behind the messages of its class (putq) or ahead of them (putbq).
