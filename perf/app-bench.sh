@@ -76,6 +76,10 @@ dpid=$!
 for _ in $(seq 100); do [[ -S $work/apps.sock ]] && break; sleep 0.1; done
 [[ -S $work/apps.sock ]] || { cat "$work/streamsd.log" >&2; echo "app-bench: streamsd did not start" >&2; exit 1; }
 export STRDP_SOCKET=$work/apps.sock
+# The application thread on a core of its own: the daemon's lcore is 0,
+# and left to the scheduler the benchmark sometimes shares it.
+pin=()
+(($(nproc) > 1)) && command -v taskset >/dev/null && pin=(taskset -c 1)
 
 # One figure per (path, size): the best of the repeats; the classic calls
 # (one request per getmsg) get a quarter of the messages.
@@ -84,8 +88,8 @@ for size in 64 1500; do
 	for _ in $(seq "$repeats"); do
 		for what in batch classic socketpair; do
 			case $what in
-			batch) r=$("$bench" oneway -n "$msgs" -s "$size" -b 128 -w 1024) ;;
-			classic) r=$("$bench" oneway -c -n "$((msgs / 4))" -s "$size" -b 128 -w 1024) ;;
+			batch) r=$("${pin[@]}" "$bench" oneway -n "$msgs" -s "$size" -b 128 -w 1024) ;;
+			classic) r=$("${pin[@]}" "$bench" oneway -c -n "$((msgs / 4))" -s "$size" -b 128 -w 1024) ;;
 			socketpair) r=$("$bench" socketpair -n "$msgs" -s "$size" -b 32) ;;
 			esac
 			runs[$what.$size]+="$(awk '{print $2}' <<<"$r") "
@@ -95,7 +99,7 @@ for size in 64 1500; do
 		fig[$what.$size]=$(tr ' ' '\n' <<<"${runs[$what.$size]}" | grep . | best)
 	done
 done
-rtt=$("$bench" rtt -n 200000 -s 64)
+rtt=$("${pin[@]}" "$bench" rtt -n 200000 -s 64)
 kill "$dpid"; wait "$dpid" || true; dpid=
 
 # memif: rxonly's per-second Rx-pps once the link is up (copy mode, which

@@ -52,32 +52,47 @@ static void die(const char *what)
 	exit(1);
 }
 
+/* A batch's buffers lie side by side, one message size apart (rounded to
+ * a cache line), as an application would lay them out: 64 KiB apart, they
+ * would all fall in the same few cache sets. */
+static size_t buf_stride; /* set by main() */
+#define BUF(bufs, i) ((bufs) + (size_t)(i) * buf_stride)
+
+static char *batch_bufs(void)
+{
+	char *b = aligned_alloc(64, buf_stride * MAX_BATCH);
+	if (b == NULL)
+		die("aligned_alloc");
+	memset(b, 0, buf_stride * MAX_BATCH);
+	return b;
+}
+
 /* ------------------------------------------------------------ oneway */
 
 static strdp_stream_t *bench_sp;
 
 /* Fills m[0..k) with messages sent+0 .. sent+k-1 (the sequence number in
  * the first 8 bytes). */
-static void fill(struct strdp_msg *m, char (*bufs)[65536], long sent, int k)
+static void fill(struct strdp_msg *m, char *bufs, long sent, int k)
 {
 	for (int i = 0; i < k; ++i) {
 		uint64_t seq = (uint64_t)(sent + i);
-		memcpy(bufs[i], &seq, sizeof seq);
+		memcpy(BUF(bufs, i), &seq, sizeof seq);
 		m[i].ctl.len = -1;
 		m[i].ctl.buf = NULL;
 		m[i].data.len = msg_size;
-		m[i].data.buf = bufs[i];
+		m[i].data.buf = BUF(bufs, i);
 		m[i].band = 0;
 		m[i].flags = MSG_BAND;
 	}
 }
 
 /* Checks what came back; -1 when out of order or cut. */
-static int check(const struct strdp_msg *m, char (*bufs)[65536], int n, long *got)
+static int check(const struct strdp_msg *m, char *bufs, int n, long *got)
 {
 	for (int i = 0; i < n; ++i, ++*got) {
 		uint64_t seq;
-		memcpy(&seq, bufs[i], sizeof seq);
+		memcpy(&seq, BUF(bufs, i), sizeof seq);
 		if (seq != (uint64_t)*got || m[i].data.len != msg_size) {
 			fprintf(stderr, "strdp-app-bench: message %ld came as %llu\n", *got,
 			        (unsigned long long)seq);
@@ -87,13 +102,13 @@ static int check(const struct strdp_msg *m, char (*bufs)[65536], int n, long *go
 	return 0;
 }
 
-static void arm_reads(struct strdp_msg *m, char (*bufs)[65536])
+static void arm_reads(struct strdp_msg *m, char *bufs)
 {
 	for (int i = 0; i < batch; ++i) {
 		m[i].ctl.maxlen = -1;
 		m[i].ctl.buf = NULL;
 		m[i].data.maxlen = msg_size;
-		m[i].data.buf = bufs[i];
+		m[i].data.buf = BUF(bufs, i);
 	}
 }
 
@@ -131,7 +146,7 @@ static int oneway(long window)
 {
 	if ((bench_sp = strdp_open(device, O_RDWR | O_NONBLOCK, NULL)) == NULL)
 		die("strdp_open");
-	static char out[MAX_BATCH][65536], in[MAX_BATCH][65536];
+	char *out = batch_bufs(), *in = batch_bufs();
 	struct strdp_msg mo[MAX_BATCH], mi[MAX_BATCH];
 	long sent = 0, got = 0;
 	double t0 = now_s();
@@ -169,7 +184,7 @@ static int sv[2];
 static void *sp_writer(void *arg)
 {
 	(void)arg;
-	static char bufs[MAX_BATCH][65536];
+	char *bufs = batch_bufs();
 	struct mmsghdr mh[MAX_BATCH];
 	struct iovec iov[MAX_BATCH];
 	long sent = 0;
@@ -177,8 +192,8 @@ static void *sp_writer(void *arg)
 		int k = (int)(n_msgs - sent < batch ? n_msgs - sent : batch);
 		for (int i = 0; i < k; ++i) {
 			uint64_t seq = (uint64_t)(sent + i);
-			memcpy(bufs[i], &seq, sizeof seq);
-			iov[i].iov_base = bufs[i];
+			memcpy(BUF(bufs, i), &seq, sizeof seq);
+			iov[i].iov_base = BUF(bufs, i);
 			iov[i].iov_len = (size_t)msg_size;
 			memset(&mh[i], 0, sizeof mh[i]);
 			mh[i].msg_hdr.msg_iov = &iov[i];
@@ -199,7 +214,7 @@ static int socketpair_bench(void)
 	int big = 4 << 20;
 	setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &big, sizeof big);
 	setsockopt(sv[1], SOL_SOCKET, SO_RCVBUF, &big, sizeof big);
-	static char bufs[MAX_BATCH][65536];
+	char *bufs = batch_bufs();
 	struct mmsghdr mh[MAX_BATCH];
 	struct iovec iov[MAX_BATCH];
 	pthread_t t;
@@ -209,7 +224,7 @@ static int socketpair_bench(void)
 	long got = 0;
 	while (got < n_msgs) {
 		for (int i = 0; i < batch; ++i) {
-			iov[i].iov_base = bufs[i];
+			iov[i].iov_base = BUF(bufs, i);
 			iov[i].iov_len = (size_t)msg_size;
 			memset(&mh[i], 0, sizeof mh[i]);
 			mh[i].msg_hdr.msg_iov = &iov[i];
@@ -220,7 +235,7 @@ static int socketpair_bench(void)
 			die("recvmmsg");
 		for (int i = 0; i < n; ++i, ++got) {
 			uint64_t seq;
-			memcpy(&seq, bufs[i], sizeof seq);
+			memcpy(&seq, BUF(bufs, i), sizeof seq);
 			if (seq != (uint64_t)got)
 				return 1;
 		}
@@ -293,6 +308,7 @@ int main(int argc, char **argv)
 		        MAX_BATCH);
 		return 2;
 	}
+	buf_stride = ((size_t)msg_size + 63) & ~(size_t)63;
 	if (strcmp(mode, "oneway") == 0)
 		return oneway(window < batch ? batch : window);
 	if (strcmp(mode, "socketpair") == 0)
