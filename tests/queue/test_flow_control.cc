@@ -2,6 +2,7 @@
 // back-enabling — including the cases LiS got wrong (a getq that finds
 // the queue empty must still back-enable; bands back-enable separately).
 #include "procs.h"
+#include "queue/qlist.h"
 
 namespace strdp::test {
 namespace {
@@ -60,6 +61,42 @@ TEST_F(FlowControl, DrainingBelowLowWaterBackEnablesTheWriter) {
   EXPECT_EQ(up_rec.srv_calls, 1);
   EXPECT_FALSE(down.wq()->q_flag & QWANTW);
   EXPECT_FALSE(up.wq()->q_flag & QBACK) << "cleared once the service ran";
+}
+
+// q_take_front (the stream head's read-ahead takes a run of messages at
+// once) keeps the accounting n rmvq() calls would, and back-enables once.
+TEST_F(FlowControl, TakingARunOffTheFrontAccountsAndBackEnablesOnce) {
+  Recorder up_rec, down_rec;
+  TestPair up(&qi_srv, &qi_srv), down(&qi_srv, &qi_srv);
+  link_pairs({&up, &down});
+  up.wq()->q_ptr = &up_rec;
+  down.wq()->q_ptr = &down_rec;
+  for (const char *s : {"ab", "cd", "efgh", "ij"}) putq(down.wq(), make_msg(s));  // 10: full
+  drain();
+  up_rec.srv_calls = 0;
+  EXPECT_EQ(canputnext(up.wq()), 0);
+  EXPECT_EQ(q_take_front(down.wq(), 0), nullptr);
+  mblk_t *run = q_take_front(down.wq(), 2);  // 6 left: not below lowat 4
+  ASSERT_NE(run, nullptr);
+  EXPECT_EQ(std::string(reinterpret_cast<char *>(run->b_rptr), 2), "ab");
+  ASSERT_NE(run->b_next, nullptr);
+  EXPECT_EQ(run->b_next->b_next, nullptr) << "the run ends after n messages";
+  EXPECT_EQ(run->b_queue, nullptr);
+  EXPECT_EQ(down.wq()->q_count, 6u);
+  EXPECT_EQ(qsize(down.wq()), 2);
+  EXPECT_FALSE(down.wq()->q_flag & QFULL);
+  EXPECT_EQ(std::string(reinterpret_cast<char *>(down.wq()->q_first->b_rptr), 4), "efgh");
+  EXPECT_EQ(down.wq()->q_first->b_prev, nullptr);
+  freemsgchain(run);
+  drain();
+  EXPECT_EQ(up_rec.srv_calls, 0) << "still at or above low water";
+  freemsgchain(q_take_front(down.wq(), 2));  // empty: below lowat
+  EXPECT_EQ(down.wq()->q_first, nullptr);
+  EXPECT_EQ(down.wq()->q_last, nullptr);
+  EXPECT_EQ(down.wq()->q_count, 0u);
+  drain();
+  EXPECT_EQ(up_rec.srv_calls, 1) << "one back-enable for the run";
+  EXPECT_FALSE(down.wq()->q_flag & QWANTW);
 }
 
 TEST_F(FlowControl, GetqOnAnEmptyQueueStillBackEnables) {
