@@ -63,7 +63,13 @@ void shut_down() {
   g_port = -1;
   if (!g_eal) return;
   strdp_runtime_fini();
-  rte_eal_cleanup();
+  // No rte_eal_cleanup(): when the other side hangs up first, net_memif
+  // leaves the unregistration of its control channel to EAL's interrupt
+  // thread (rte_intr_callback_unregister_pending), which then frees the
+  // channel's rte_malloc'd state. rte_eal_cleanup() does not wait for
+  // that thread, and tore the heap down under it (a SIGSEGV in
+  // rte_intr_fd_get, about one exit in six). The process ends here; the
+  // kernel takes the rest, and the run directory goes below.
   g_eal = false;
   std::error_code ec;
   if (!g_rundir.empty()) std::filesystem::remove_all(g_rundir, ec);
