@@ -10,6 +10,7 @@
  *    answered) or freed with a drop reason counted: never lost silently.
  */
 #include "ip_arp.h"
+#include "ip_util.h"
 
 #include <errno.h>
 #include <stdatomic.h>
@@ -17,8 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <rte_hash.h>
-#include <rte_jhash.h>
 
 enum { ST_FREE, ST_INCOMPLETE, ST_VALID };
 
@@ -53,19 +52,6 @@ const char *ip_arp_drop_name(int verdict)
 	return verdict > 0 && verdict < IP_ARP_DROP_COUNT_ ? drop_names[verdict] : NULL;
 }
 
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
 enum ip_arp_verdict ip_arp_parse(const uint8_t *p, size_t len, struct ip_arp_pkt *out)
 {
 	static const uint8_t zero[6];
@@ -77,9 +63,9 @@ enum ip_arp_verdict ip_arp_parse(const uint8_t *p, size_t len, struct ip_arp_pkt
 	if (out->op != IP_ARP_REQUEST && out->op != IP_ARP_REPLY)
 		return IP_ARP_DROP_opcode;
 	memcpy(out->sha, p + 8, 6);
-	out->spa = get32(p + 14);
+	out->spa = ip_get32(p + 14);
 	memcpy(out->tha, p + 18, 6);
-	out->tpa = get32(p + 24);
+	out->tpa = ip_get32(p + 24);
 	unsigned top = out->spa >> 24;
 	if ((out->sha[0] & 1) != 0 || memcmp(out->sha, zero, 6) == 0 || top >= 224 || top == 127)
 		return IP_ARP_DROP_bad_sender;
@@ -93,9 +79,9 @@ void ip_arp_build(uint8_t *p, const struct ip_arp_pkt *pkt)
 	p[6] = (uint8_t)(pkt->op >> 8);
 	p[7] = (uint8_t)pkt->op;
 	memcpy(p + 8, pkt->sha, 6);
-	put32(p + 14, pkt->spa);
+	ip_put32(p + 14, pkt->spa);
 	memcpy(p + 18, pkt->tha, 6);
-	put32(p + 24, pkt->tpa);
+	ip_put32(p + 24, pkt->tpa);
 }
 
 struct ip_arp_cache *ip_arp_cache_create(const struct ip_arp_conf *conf)
@@ -112,16 +98,11 @@ struct ip_arp_cache *ip_arp_cache_create(const struct ip_arp_conf *conf)
 	c->e = calloc(conf->capacity, sizeof *c->e);
 	c->free_ix = calloc(conf->capacity, sizeof *c->free_ix);
 	static atomic_uint serial;
-	char name[RTE_HASH_NAMESIZE];
-	snprintf(name, sizeof name, "arp_%u", atomic_fetch_add(&serial, 1));
-	struct rte_hash_parameters hp = {
-		.name = name,
-		.entries = conf->capacity < 8 ? 8 : conf->capacity,
-		.key_len = sizeof(uint32_t),
-		.hash_func = rte_jhash,
-		.socket_id = SOCKET_ID_ANY,
-	};
-	if (c->e == NULL || c->free_ix == NULL || (c->ix = rte_hash_create(&hp)) == NULL) {
+	char serial_s[12];
+	snprintf(serial_s, sizeof serial_s, "%u", atomic_fetch_add(&serial, 1));
+	if (c->e == NULL || c->free_ix == NULL ||
+	    (c->ix = ip_hash_create("arp", serial_s, conf->capacity, sizeof(uint32_t),
+				    SOCKET_ID_ANY)) == NULL) {
 		ip_arp_cache_free(c);
 		errno = ENOMEM;
 		return NULL;

@@ -13,6 +13,7 @@
  *    lookup that rte_lpm answered with a miss.
  */
 #include "ip_fib.h"
+#include "ip_util.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -20,8 +21,6 @@
 #include <string.h>
 
 #include <rte_errno.h>
-#include <rte_hash.h>
-#include <rte_jhash.h>
 #include <rte_lpm.h>
 #include <rte_malloc.h>
 #include <rte_rcu_qsbr.h>
@@ -60,21 +59,6 @@ struct ip_fib {
 static uint32_t prefix_mask(uint8_t depth)
 {
 	return depth == 0 ? 0 : UINT32_MAX << (32 - depth);
-}
-
-static struct rte_hash *make_hash(const char *tag, const char *name, uint32_t entries,
-				  uint32_t key_len, int socket)
-{
-	char n[RTE_HASH_NAMESIZE];
-	snprintf(n, sizeof n, "%s_%s", tag, name);
-	struct rte_hash_parameters p = {
-		.name = n,
-		.entries = entries < 8 ? 8 : entries,
-		.key_len = key_len,
-		.hash_func = rte_jhash,
-		.socket_id = socket,
-	};
-	return rte_hash_create(&p);
 }
 
 /* The defer queue's free routine: slots whose grace period is over. */
@@ -136,9 +120,10 @@ struct ip_fib *ip_fib_create(const struct ip_fib_conf *conf)
 		return NULL;
 	}
 	struct rte_lpm_rcu_config rc = {.v = conf->qs, .mode = RTE_LPM_QSBR_MODE_DQ};
-	fib->route_ix = make_hash("fibr", conf->name, conf->max_routes, sizeof(struct route_key),
-				  socket);
-	fib->nh_ix = make_hash("fibn", conf->name, fib->max_nh, sizeof(struct ip_nexthop), socket);
+	fib->route_ix = ip_hash_create("fibr", conf->name, conf->max_routes,
+				       sizeof(struct route_key), socket);
+	fib->nh_ix = ip_hash_create("fibn", conf->name, fib->max_nh, sizeof(struct ip_nexthop),
+				    socket);
 	snprintf(n, sizeof n, "fibq_%s", conf->name);
 	struct rte_rcu_qsbr_dq_parameters dp = {
 		.name = n,

@@ -11,6 +11,7 @@
  * is stored the way it was read.
  */
 #include "ip_icmp.h"
+#include "ip_util.h"
 
 #include <string.h>
 
@@ -30,19 +31,6 @@ static const char *const no_names[] = {
 const char *ip_icmp_no_name(int verdict)
 {
 	return verdict > 0 && verdict < IP_ICMP_NO_COUNT_ ? no_names[verdict] : NULL;
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
 }
 
 /* Writes the checksum of n bytes at p into p[at], the field zero first. */
@@ -109,7 +97,7 @@ enum ip_icmp_verdict ip_icmp_error(uint8_t *out, size_t cap, const uint8_t *orig
 		return IP_ICMP_NO_about_fragment;
 	if (orig[9] == IP_PROTO_ICMP && olen > ihl && is_icmp_error(orig[ihl]))
 		return IP_ICMP_NO_about_error;
-	uint32_t osrc = get32(orig + 12), odst = get32(orig + 16);
+	uint32_t osrc = ip_get32(orig + 12), odst = ip_get32(orig + 16);
 	if (!unicast_source(osrc) || !unicast_destination(odst))
 		return IP_ICMP_NO_about_non_unicast;
 	size_t quote = olen;
@@ -129,8 +117,8 @@ enum ip_icmp_verdict ip_icmp_error(uint8_t *out, size_t cap, const uint8_t *orig
 	out[3] = (uint8_t)total;
 	out[8] = NEW_TTL;
 	out[9] = IP_PROTO_ICMP;
-	put32(out + 12, src);
-	put32(out + 16, osrc);
+	ip_put32(out + 12, src);
+	ip_put32(out + 16, osrc);
 	set_cksum(out, 20, 10);
 	uint8_t *icmp = out + 20;
 	icmp[0] = type;
