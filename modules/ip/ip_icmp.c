@@ -6,9 +6,6 @@
  * about a datagram whose destination is broadcast or multicast or whose
  * source is not a unicast host. Errors quote as much of the datagram as
  * fits in 576 bytes (4.3.2.3) and go out with precedence 6 (4.3.2.5).
- * Checksums are summed by DPDK's rte_raw_cksum on the bytes as they lie:
- * a one's-complement sum is the same in either byte order as long as it
- * is stored the way it was read.
  */
 #include "ip_icmp.h"
 #include "ip_util.h"
@@ -31,14 +28,6 @@ static const char *const no_names[] = {
 const char *ip_icmp_no_name(int verdict)
 {
 	return verdict > 0 && verdict < IP_ICMP_NO_COUNT_ ? no_names[verdict] : NULL;
-}
-
-/* Writes the checksum of n bytes at p into p[at], the field zero first. */
-static void set_cksum(uint8_t *p, size_t n, size_t at)
-{
-	memset(p + at, 0, 2);
-	uint16_t c = (uint16_t)~rte_raw_cksum(p, n);
-	memcpy(p + at, &c, 2);
 }
 
 static int unicast_source(uint32_t a)
@@ -79,7 +68,7 @@ enum ip_icmp_verdict ip_icmp_echo_reply(uint8_t *hdr, unsigned hlen, unsigned tl
 	memcpy(hdr + 12, hdr + 16, 4);
 	memcpy(hdr + 16, a, 4);
 	hdr[8] = NEW_TTL;
-	set_cksum(hdr, hlen, 10);
+	ip_set_cksum(hdr, hlen, 10);
 	return IP_ICMP_OK;
 }
 
@@ -119,7 +108,7 @@ enum ip_icmp_verdict ip_icmp_error(uint8_t *out, size_t cap, const uint8_t *orig
 	out[9] = IP_PROTO_ICMP;
 	ip_put32(out + 12, src);
 	ip_put32(out + 16, osrc);
-	set_cksum(out, 20, 10);
+	ip_set_cksum(out, 20, 10);
 	uint8_t *icmp = out + 20;
 	icmp[0] = type;
 	icmp[1] = code;
@@ -128,7 +117,7 @@ enum ip_icmp_verdict ip_icmp_error(uint8_t *out, size_t cap, const uint8_t *orig
 		icmp[7] = (uint8_t)next_mtu;
 	}
 	memcpy(icmp + 8, orig, quote);
-	set_cksum(icmp, 8 + quote, 2);
+	ip_set_cksum(icmp, 8 + quote, 2);
 	*len = total;
 	return IP_ICMP_OK;
 }

@@ -1,7 +1,7 @@
 /*
  * Small pieces the ip multiplexor's files share: big-endian 32-bit loads
- * and stores on byte buffers (no alignment assumed), and the one way its
- * tables make an rte_hash. Not part of any interface.
+ * and stores on byte buffers (no alignment assumed), the header
+ * checksum, and the one way its tables make an rte_hash. Not part of any interface.
  */
 #ifndef STRDP_IP_UTIL_H
 #define STRDP_IP_UTIL_H
@@ -9,7 +9,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <string.h>
+
 #include <rte_hash.h>
+#include <rte_ip.h>
 #include <rte_jhash.h>
 
 static inline uint32_t ip_get32(const uint8_t *p)
@@ -23,6 +26,17 @@ static inline void ip_put32(uint8_t *p, uint32_t v)
 	p[1] = (uint8_t)(v >> 16);
 	p[2] = (uint8_t)(v >> 8);
 	p[3] = (uint8_t)v;
+}
+
+/* Writes the Internet checksum of n bytes at p into p + at (the field is
+ * zeroed first). rte_raw_cksum sums the words as they lie in memory, and
+ * a one's-complement sum stored the way it was read is right in either
+ * byte order. */
+static inline void ip_set_cksum(uint8_t *p, size_t n, size_t at)
+{
+	memset(p + at, 0, 2);
+	uint16_t c = (uint16_t)~rte_raw_cksum(p, n);
+	memcpy(p + at, &c, 2);
 }
 
 /* A single-writer rte_hash named "TAG_NAME" (names are global in DPDK),
