@@ -34,7 +34,7 @@ std::vector<uint8_t> datagram(const std::vector<uint8_t> &opts, size_t len, std:
   d[9] = 17;
   put32(&d[12], 0xc0000201);  // 192.0.2.1
   put32(&d[16], 0xc6336409);  // 198.51.100.9
-  memcpy(&d[20], opts.data(), opts.size());
+  if (!opts.empty()) memcpy(&d[20], opts.data(), opts.size());
   for (size_t i = hlen; i < d.size(); ++i) d[i] = static_cast<uint8_t>(rng());
   uint16_t c = static_cast<uint16_t>(~rte_raw_cksum(d.data(), hlen));
   memcpy(&d[10], &c, 2);
