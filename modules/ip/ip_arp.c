@@ -49,7 +49,7 @@ static const char *const drop_names[] = {
 
 const char *ip_arp_drop_name(int verdict)
 {
-	return verdict > 0 && verdict < IP_ARP_DROP_COUNT_ ? drop_names[verdict] : NULL;
+	return ip_reason_name(drop_names, IP_ARP_DROP_COUNT_, verdict);
 }
 
 enum ip_arp_verdict ip_arp_parse(const uint8_t *p, size_t len, struct ip_arp_pkt *out)
@@ -107,9 +107,7 @@ struct ip_arp_cache *ip_arp_cache_create(const struct ip_arp_conf *conf)
 		errno = ENOMEM;
 		return NULL;
 	}
-	for (uint32_t i = 0; i < conf->capacity; i++)
-		c->free_ix[i] = conf->capacity - 1 - i;
-	c->nfree = conf->capacity;
+	c->nfree = ip_free_stack_fill(c->free_ix, conf->capacity);
 	return c;
 }
 

@@ -61,6 +61,14 @@ static uint32_t prefix_mask(uint8_t depth)
 	return depth == 0 ? 0 : UINT32_MAX << (32 - depth);
 }
 
+/* A create that failed part way: what it made goes, rte_errno is err. */
+static struct ip_fib *create_failed(struct ip_fib *fib, int err)
+{
+	ip_fib_free(fib);
+	rte_errno = err;
+	return NULL;
+}
+
 /* The defer queue's free routine: slots whose grace period is over. */
 static void nh_release(void *p, void *e, unsigned int n)
 {
@@ -95,15 +103,9 @@ struct ip_fib *ip_fib_create(const struct ip_fib_conf *conf)
 	fib->nh_free = calloc(fib->max_nh, sizeof *fib->nh_free);
 	fib->routes = calloc(fib->max_routes, sizeof *fib->routes);
 	if (fib->nh == NULL || fib->nh_refs == NULL || fib->nh_free == NULL ||
-	    fib->routes == NULL) {
-		ip_fib_free(fib);
-		rte_errno = ENOMEM;
-		return NULL;
-	}
-	/* Slot 0 on top: the first next hop gets the lowest index. */
-	for (uint32_t i = 0; i < fib->max_nh; i++)
-		fib->nh_free[i] = fib->max_nh - 1 - i;
-	fib->nh_nfree = fib->max_nh;
+	    fib->routes == NULL)
+		return create_failed(fib, ENOMEM);
+	fib->nh_nfree = ip_free_stack_fill(fib->nh_free, fib->max_nh);
 
 	char n[RTE_LPM_NAMESIZE];
 	snprintf(n, sizeof n, "fib_%s", conf->name);
@@ -113,12 +115,8 @@ struct ip_fib *ip_fib_create(const struct ip_fib_conf *conf)
 		.number_tbl8s = tbl8s > 65536 ? 65536 : tbl8s,
 	};
 	fib->lpm = rte_lpm_create(n, socket, &lc);
-	if (fib->lpm == NULL) {
-		int e = rte_errno;
-		ip_fib_free(fib);
-		rte_errno = e;
-		return NULL;
-	}
+	if (fib->lpm == NULL)
+		return create_failed(fib, rte_errno);
 	struct rte_lpm_rcu_config rc = {.v = conf->qs, .mode = RTE_LPM_QSBR_MODE_DQ};
 	fib->route_ix = ip_hash_create("fibr", conf->name, conf->max_routes,
 				       sizeof(struct route_key), socket);
@@ -136,12 +134,8 @@ struct ip_fib *ip_fib_create(const struct ip_fib_conf *conf)
 		.v = conf->qs,
 	};
 	if (rte_lpm_rcu_qsbr_add(fib->lpm, &rc) != 0 || fib->route_ix == NULL ||
-	    fib->nh_ix == NULL || (fib->nh_dq = rte_rcu_qsbr_dq_create(&dp)) == NULL) {
-		int e = rte_errno != 0 ? rte_errno : ENOMEM;
-		ip_fib_free(fib);
-		rte_errno = e;
-		return NULL;
-	}
+	    fib->nh_ix == NULL || (fib->nh_dq = rte_rcu_qsbr_dq_create(&dp)) == NULL)
+		return create_failed(fib, rte_errno != 0 ? rte_errno : ENOMEM);
 	return fib;
 }
 

@@ -27,7 +27,7 @@ static const char *const no_names[] = {
 
 const char *ip_icmp_no_name(int verdict)
 {
-	return verdict > 0 && verdict < IP_ICMP_NO_COUNT_ ? no_names[verdict] : NULL;
+	return ip_reason_name(no_names, IP_ICMP_NO_COUNT_, verdict);
 }
 
 static int unicast_source(uint32_t a)

@@ -15,6 +15,7 @@
  *    own one's-complement sum).
  */
 #include "ip_input.h"
+#include "ip_util.h"
 
 #include <rte_byteorder.h>
 #include <rte_ip.h>
@@ -29,9 +30,7 @@ static const char *const drop_names[] = {
 const char *
 ip_drop_name(int verdict)
 {
-	if (verdict <= IP_INPUT_OK || verdict >= IP_DROP_COUNT_)
-		return (NULL);
-	return (drop_names[verdict]);
+	return (ip_reason_name(drop_names, IP_DROP_COUNT_, verdict));
 }
 
 static int

@@ -1,14 +1,14 @@
 /*
  * Small pieces the ip multiplexor's files share: big-endian 32-bit loads
- * and stores on byte buffers (no alignment assumed), the header
- * checksum, and the one way its tables make an rte_hash. Not part of any interface.
+ * and stores on byte buffers (no alignment assumed), the header checksum,
+ * the names of drop reasons, the free-index stacks of its tables and the one way they make an
+ * rte_hash. Not part of any interface.
  */
 #ifndef STRDP_IP_UTIL_H
 #define STRDP_IP_UTIL_H
 
 #include <stdint.h>
 #include <stdio.h>
-
 #include <string.h>
 
 #include <rte_hash.h>
@@ -37,6 +37,22 @@ static inline void ip_set_cksum(uint8_t *p, size_t n, size_t at)
 	memset(p + at, 0, 2);
 	uint16_t c = (uint16_t)~rte_raw_cksum(p, n);
 	memcpy(p + at, &c, 2);
+}
+
+/* The name of reason v in a table made from an X-macro list, whose entry
+ * 0 (no drop) is NULL; NULL outside 1..count-1. */
+static inline const char *ip_reason_name(const char *const *names, int count, int v)
+{
+	return v > 0 && v < count ? names[v] : NULL;
+}
+
+/* Fills a stack of free indices 0..n-1, 0 on top (the first taken gets
+ * the lowest index); returns n, the stack's depth. */
+static inline uint32_t ip_free_stack_fill(uint32_t *stack, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		stack[i] = n - 1 - i;
+	return n;
 }
 
 /* A single-writer rte_hash named "TAG_NAME" (names are global in DPDK),

@@ -67,37 +67,4 @@ extern "C" void rmvq(queue_t *q, mblk_t *mp) {
   qbackenable(q, q_unlink(q, mp));
 }
 
-// One accounting update and one back-enable for the whole run: the
-// count only falls, so the low-water test at its end enables the writer
-// exactly when one of the n single removals would have.
-mblk_t *strdp::q_take_front(queue_t *q, unsigned n) {
-  if (n == 0) return nullptr;
-  mblk_t *first = q->q_first, *last = nullptr;
-  MsgCost total{0, 0};
-  mblk_t *mp = first;
-  for (unsigned i = 0; i < n; ++i) {
-    STRDP_CHECK(mp != nullptr && acct_band(mp) == 0, "q_take_front past band-0 messages");
-    MsgCost c = msg_cost(mp);
-    total.bytes += c.bytes;
-    total.blocks += c.blocks;
-    mp->b_queue = nullptr;
-    mp->b_prev = nullptr;
-    last = mp;
-    mp = mp->b_next;
-  }
-  last->b_next = nullptr;
-  q->q_first = mp;
-  if (mp != nullptr)
-    mp->b_prev = nullptr;
-  else
-    q->q_last = nullptr;
-  qstate(q)->nmsgs -= n;
-  q->q_count -= total.bytes;
-  q->q_mblkcnt -= static_cast<unsigned>(total.blocks);
-  if (q->q_mblkcnt == 0 || (q->q_count < q->q_hiwat && q->q_mblkcnt < q->q_hiwat))
-    q->q_flag &= ~QFULL;
-  qbackenable(q, 0);
-  return first;
-}
-
 extern "C" int qsize(queue_t *q) { return static_cast<int>(qstate(q)->nmsgs); }

@@ -47,6 +47,14 @@ void q_link_before(queue_t *q, qband_t *qb, mblk_t *pos, mblk_t *mp) {
     qb->qb_flag |= QB_FULL;
 }
 
+// Takes c out of band 0's count; QFULL goes below the high water mark.
+static void uncount_band0(queue_t *q, MsgCost c) {
+  q->q_count -= c.bytes;
+  q->q_mblkcnt -= static_cast<unsigned>(c.blocks);
+  if (q->q_mblkcnt == 0 || (q->q_count < q->q_hiwat && q->q_mblkcnt < q->q_hiwat))
+    q->q_flag &= ~QFULL;
+}
+
 unsigned q_unlink(queue_t *q, mblk_t *mp) {
   unsigned band = acct_band(mp);
   qband_t *qb = band != 0 ? qband_find(q, band) : nullptr;
@@ -72,11 +80,7 @@ unsigned q_unlink(queue_t *q, mblk_t *mp) {
   MsgCost c = msg_cost(mp);
   --qstate(q)->nmsgs;
   if (qb == nullptr) {
-    q->q_count -= c.bytes;
-    q->q_mblkcnt -= static_cast<unsigned>(c.blocks);
-    if (q->q_mblkcnt == 0 ||
-        (q->q_count < q->q_hiwat && q->q_mblkcnt < q->q_hiwat))
-      q->q_flag &= ~QFULL;
+    uncount_band0(q, c);
   } else {
     qb->qb_count -= c.bytes;
     qb->qb_mblkcnt -= c.blocks;
@@ -85,6 +89,36 @@ unsigned q_unlink(queue_t *q, mblk_t *mp) {
       qb->qb_flag &= ~QB_FULL;
   }
   return band;
+}
+
+// One accounting update and one back-enable for the whole run: the
+// count only falls, so the low-water test at its end enables the writer
+// exactly when one of the n single removals would have.
+mblk_t *q_take_front(queue_t *q, unsigned n) {
+  if (n == 0) return nullptr;
+  mblk_t *first = q->q_first, *last = nullptr;
+  MsgCost total{0, 0};
+  mblk_t *mp = first;
+  for (unsigned i = 0; i < n; ++i) {
+    STRDP_CHECK(mp != nullptr && acct_band(mp) == 0, "q_take_front past band-0 messages");
+    MsgCost c = msg_cost(mp);
+    total.bytes += c.bytes;
+    total.blocks += c.blocks;
+    mp->b_queue = nullptr;
+    mp->b_prev = nullptr;
+    last = mp;
+    mp = mp->b_next;
+  }
+  last->b_next = nullptr;
+  q->q_first = mp;
+  if (mp != nullptr)
+    mp->b_prev = nullptr;
+  else
+    q->q_last = nullptr;
+  qstate(q)->nmsgs -= n;
+  uncount_band0(q, total);
+  qbackenable(q, 0);
+  return first;
 }
 
 // Queue order: high priority, then bands 255..1, then band 0. A message
