@@ -382,7 +382,7 @@ Bridge::Step Bridge::run(Pending &p) {
   }
 }
 
-bool Bridge::can_reply(uint32_t payload) const {
+bool Bridge::can_reply(uint32_t payload) {
   return rep_.can_reserve(sizeof(RecHdr) + sizeof(Reply) + payload);
 }
 

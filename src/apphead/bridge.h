@@ -128,7 +128,7 @@ class Bridge {
   bool reply(const shm::Reply &r, const void *a = nullptr, uint32_t na = 0,
              const void *b = nullptr, uint32_t nb = 0);
   bool reply_done(const Pending &p, int err, int64_t rval);
-  bool can_reply(uint32_t payload) const;
+  bool can_reply(uint32_t payload);
   bool readable_now() const;
   // Read-ahead (bridge_readahead.cc).
   struct RdEntry {

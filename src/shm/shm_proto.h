@@ -297,15 +297,21 @@ class RingWriter {
  public:
   RingWriter() = default;
   RingWriter(uint8_t *base, uint32_t size, uint64_t *prod, const uint64_t *cons)
-      : base_(base), size_(size), prod_(prod), cons_(cons), pos_(load_rlx(*prod)) {}
+      : base_(base), size_(size), prod_(prod), cons_(cons), pos_(load_rlx(*prod)),
+        cons_seen_(load_acq(*cons)) {}
 
   // Room for a record of len bytes (header included), wrap padding counted.
-  bool can_reserve(uint32_t len) const {
+  // The consumer's position is read again only when the last one read
+  // leaves too little room: that line is written by the other core, and
+  // reading it per record moved it between the cores once per message.
+  bool can_reserve(uint32_t len) {
     uint32_t need = align8(len);
     uint32_t off = static_cast<uint32_t>(pos_ & (size_ - 1));
     uint32_t tail = size_ - off;
     if (need > tail) need += tail;
-    return need <= size_ - static_cast<uint32_t>(pos_ - load_acq(*cons_));
+    if (need <= size_ - static_cast<uint32_t>(pos_ - cons_seen_)) return true;
+    cons_seen_ = load_acq(*cons_);
+    return need <= size_ - static_cast<uint32_t>(pos_ - cons_seen_);
   }
   // Space for a record of len bytes, or nullptr when the ring is full;
   // the caller fills it (header included) and calls commit(len).
@@ -337,6 +343,7 @@ class RingWriter {
   uint64_t *prod_ = nullptr;
   const uint64_t *cons_ = nullptr;
   uint64_t pos_ = 0;
+  uint64_t cons_seen_ = 0;  // the consumer's position when last read
 };
 
 // What a consumer found at its position.
@@ -348,7 +355,8 @@ class RingReader {
  public:
   RingReader() = default;
   RingReader(const uint8_t *base, uint32_t size, const uint64_t *prod, uint64_t *cons)
-      : base_(base), size_(size), prod_(prod), cons_(cons), pos_(load_rlx(*cons)) {}
+      : base_(base), size_(size), prod_(prod), cons_(cons), pos_(load_rlx(*cons)),
+        prod_seen_(load_acq(*prod)) {}
 
   // kRecord: *hdr is a checked copy and *body points to the record's
   // body in the ring (hdr->len - 8 bytes, not crossing the end; copy
@@ -356,7 +364,10 @@ class RingReader {
   // skipped here.
   Peek peek(RecHdr *hdr, const uint8_t **body) {
     for (;;) {
-      uint64_t prod = load_acq(*prod_);
+      // The producer's position is read again only once what was seen
+      // last is used up (see RingWriter::can_reserve).
+      if (prod_seen_ == pos_) prod_seen_ = load_acq(*prod_);
+      uint64_t prod = prod_seen_;
       if (prod == pos_) return Peek::kEmpty;
       uint64_t avail = prod - pos_;
       if (avail > size_ || (avail & 7u) != 0) return Peek::kBad;
@@ -382,7 +393,9 @@ class RingReader {
   // Skips to p, a later position the producer has published as a record
   // boundary (rd_drop); true if it moved (release() publishes it).
   bool skip_to(uint64_t p) {
-    if (p <= pos_ || p > load_acq(*prod_)) return false;
+    if (p <= pos_) return false;
+    prod_seen_ = load_acq(*prod_);
+    if (p > prod_seen_) return false;
     pos_ = p;
     return true;
   }
@@ -393,6 +406,7 @@ class RingReader {
   const uint64_t *prod_ = nullptr;
   uint64_t *cons_ = nullptr;
   uint64_t pos_ = 0;
+  uint64_t prod_seen_ = 0;  // the producer's position when last read
 };
 
 }  // namespace strdp::shm

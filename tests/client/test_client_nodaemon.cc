@@ -558,3 +558,44 @@ TEST(Rings, AQuarterOfAnEmptyRingFitsAtEveryOffset) {
   shm::RingWriter w(mem, kSize, &prod, &cons);
   EXPECT_FALSE(w.can_reserve(sizeof(shm::RecHdr) + kSize / 2 + 64)) << "why half is too much";
 }
+
+// Each side keeps the other's position as it last read it and reads the
+// shared one again only when that view runs out (shm_proto.h): a writer
+// that found the ring full must see the room a consumer made since, a
+// reader must see records published after it last found the ring empty,
+// and a skip past the view must not look like a bad position.
+TEST(Rings, CachedPositionsAreReadAgainWhenTheyRunOut) {
+  namespace shm = strdp::shm;
+  constexpr uint32_t kSize = 1u << 10, kLen = 64;
+  alignas(8) static uint8_t mem[kSize];
+  uint64_t prod = 0, cons = 0;
+  shm::RingWriter w(mem, kSize, &prod, &cons);
+  shm::RingReader r(mem, kSize, &prod, &cons);
+  shm::RecHdr h;
+  const uint8_t *body;
+  ASSERT_EQ(r.peek(&h, &body), shm::Peek::kEmpty);
+  auto put = [&] {
+    uint8_t *p = w.reserve(kLen);
+    if (p == nullptr) return false;
+    shm::RecHdr rec{kLen, shm::kMsg, 0};
+    memcpy(p, &rec, sizeof rec);
+    w.commit(kLen);
+    return true;
+  };
+  unsigned n = 0;
+  while (put()) ++n;
+  ASSERT_EQ(n, kSize / kLen);
+  // The reader found the ring empty before any of these: it must look again.
+  ASSERT_EQ(r.peek(&h, &body), shm::Peek::kRecord);
+  r.consume(h);
+  r.release();
+  EXPECT_TRUE(put()) << "the writer must see the room made since it found the ring full";
+  EXPECT_FALSE(put());
+  // Skip to the last record boundary: past nothing the reader has seen
+  // go bad, and what follows reads as empty, not as a bad position.
+  ASSERT_TRUE(r.skip_to(prod));
+  r.release();
+  EXPECT_EQ(r.peek(&h, &body), shm::Peek::kEmpty);
+  EXPECT_TRUE(put());
+  EXPECT_EQ(r.peek(&h, &body), shm::Peek::kRecord);
+}
