@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <strdp/ip.h>
 #include <strdp/stream.h>
 
 #ifdef __cplusplus
@@ -38,22 +39,7 @@ struct ip_arp_pkt {
 	uint32_t tpa;
 };
 
-#define STRDP_ARP_DROP_REASONS(X)                                               \
-	X(short_packet, "fewer than the 28 bytes of an Ethernet/IPv4 ARP packet")  \
-	X(not_ethernet_ipv4, "hardware type not 1, protocol not 0x0800, or sizes not 6/4") \
-	X(opcode, "neither request (1) nor reply (2)")                            \
-	X(bad_sender, "sender MAC multicast or zero, or sender IP 0, multicast or broadcast") \
-	X(pending_overflow, "a message waiting for its neighbour pushed out by a newer one") \
-	X(unresolved, "the neighbour never answered")                             \
-	X(cache_full, "no room for a new neighbour")
-
-enum ip_arp_verdict {
-	IP_ARP_OK = 0,
-#define STRDP_ARP_DROP_ENUM(name, text) IP_ARP_DROP_##name,
-	STRDP_ARP_DROP_REASONS(STRDP_ARP_DROP_ENUM)
-#undef STRDP_ARP_DROP_ENUM
-	IP_ARP_DROP_COUNT_
-};
+/* The drop reasons (enum ip_arp_verdict) are public: <strdp/ip.h>. */
 
 /* "opcode", ... for a drop reason; NULL for IP_ARP_OK or out of range. */
 const char *ip_arp_drop_name(int verdict);

@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <strdp/ip.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -28,24 +30,7 @@ extern "C" {
 #define IP_ICMP_UNREACH_PORT 3
 #define IP_ICMP_UNREACH_NEEDFRAG 4
 
-/* Why no ICMP goes out, one counter each. */
-#define STRDP_ICMP_NO_REASONS(X)                                                  \
-	X(not_echo, "not an echo request (type 8, code 0)")                         \
-	X(short_icmp, "fewer than the 8 bytes of an ICMP header")                  \
-	X(icmp_checksum, "the ICMP checksum is wrong")                              \
-	X(about_error, "the datagram is itself an ICMP error (RFC 1812 4.3.2.7)")  \
-	X(about_fragment, "the datagram is a fragment other than the first")        \
-	X(about_non_unicast, "its destination or source is not a unicast address")  \
-	X(no_room, "the buffer cannot hold the answer")                             \
-	X(rate_limited, "the lane's ICMP token bucket is empty")
-
-enum ip_icmp_verdict {
-	IP_ICMP_OK = 0,
-#define STRDP_ICMP_NO_ENUM(name, text) IP_ICMP_NO_##name,
-	STRDP_ICMP_NO_REASONS(STRDP_ICMP_NO_ENUM)
-#undef STRDP_ICMP_NO_ENUM
-	IP_ICMP_NO_COUNT_
-};
+/* Why no ICMP goes out (enum ip_icmp_verdict) is public: <strdp/ip.h>. */
 
 const char *ip_icmp_no_name(int verdict);
 

@@ -14,30 +14,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <strdp/ip.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/*
- * Why a datagram is dropped, one counter each (declared once: the enum,
- * the names and later the counters are made from this list).
- */
-#define STRDP_IP_DROP_REASONS(X)                                          \
-	X(short_frame, "fewer bytes than the 20 of an IPv4 header")       \
-	X(version, "version is not 4")                                    \
-	X(header_length, "IHL under 5, or the header runs past the frame") \
-	X(total_length, "total length under the header's, or past the frame") \
-	X(checksum, "header checksum is wrong")                           \
-	X(source, "source is 0/8, 127/8, multicast, 240/4 or broadcast")   \
-	X(destination, "destination is 0/8, 127/8 or 240/4 (not 255.255.255.255)")
-
-enum ip_input_verdict {
-	IP_INPUT_OK = 0,
-#define STRDP_IP_DROP_ENUM(name, text) IP_DROP_##name,
-	STRDP_IP_DROP_REASONS(STRDP_IP_DROP_ENUM)
-#undef STRDP_IP_DROP_ENUM
-	IP_DROP_COUNT_
-};
+/* The drop reasons (enum ip_input_verdict) are public: <strdp/ip.h>. */
 
 /* "checksum", ... for a drop reason; NULL for IP_INPUT_OK or out of range. */
 const char *ip_drop_name(int verdict);
