@@ -9,7 +9,8 @@ set -euo pipefail
 
 # No libnuma-dev of ours: strdp does not call libnuma; libdpdk-dev depends
 # on it for DPDK's own static link flags (libdpdk-libs.pc). libpcap-dev is
-# the sniffer plugin's.
+# the sniffer plugin's. ping, traceroute, socat and ethtool are the Linux hosts'
+# side of the router's namespace tests (tests/ip/router-netns.sh).
 PKGS=(
 	build-essential pkg-config meson ninja-build python3
 	dpdk dpdk-dev libdpdk-dev
@@ -18,6 +19,7 @@ PKGS=(
 	tshark tcpdump
 	libgtest-dev libgmock-dev libbenchmark-dev
 	iproute2
+	iputils-ping traceroute socat ethtool
 )
 # Hyperscan exists only for x86-64; meson builds without it (hsmatch off).
 OPTIONAL=(libhyperscan-dev)

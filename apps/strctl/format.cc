@@ -220,6 +220,57 @@ void print_ports(FILE *out, const json &reply) {
   t.print(out);
 }
 
+void print_routes(FILE *out, const json &reply) {
+  if (str(reply, "op") != "list") {
+    fprintf(out, "route %s %s on %s\n", str(reply, "op").c_str(), str(reply, "dst").c_str(),
+            str(reply, "mux").c_str());
+    return;
+  }
+  Table t({"DESTINATION", "VIA", "INTERFACE", "KIND"});
+  for (const json &r : arr(reply, "routes"))
+    t.add({str(r, "dst"), str(r, "via").empty() ? "-" : str(r, "via"),
+           str(r, "interface").empty() ? "-" : str(r, "interface"), str(r, "kind")});
+  t.print(out);
+}
+
+void print_ip(FILE *out, const json &reply) {
+  for (const json &i : arr(reply, "interfaces")) {
+    fprintf(out, "%s  %s  mtu %s  %s  %s  lanes %s  neighbours %s\n", str(i, "name").c_str(),
+            str(i, "address").c_str(), str(i, "mtu").c_str(), str(i, "mac").c_str(),
+            str(i, "up") == "yes" ? "up" : "down", str(i, "lanes").c_str(),
+            str(i, "neighbours").c_str());
+    for (const char *part : {"counters", "drops"}) {
+      auto it = i.find(part);
+      if (it == i.end() || !it->is_object()) continue;
+      for (auto [k, v] : it->items())
+        if (v.is_number() && v.get<uint64_t>() != 0)
+          fprintf(out, "    %-28s %s\n", k.c_str(), v.dump().c_str());
+    }
+  }
+}
+
+bool route_request(const std::vector<std::string> &w, json &req) {
+  if (w.size() < 2) return false;
+  req["op"] = w[0];
+  req["mux"] = w[1];
+  if (w[0] == "list") return w.size() == 2;
+  if (w.size() < 3) return false;
+  req["dst"] = w[2];
+  if (w[0] == "del") return w.size() == 3;
+  if (w[0] != "add") return false;
+  for (size_t i = 3; i < w.size(); ++i) {
+    if (w[i] == "reject") {
+      req["reject"] = true;
+    } else if ((w[i] == "via" || w[i] == "dev") && i + 1 < w.size()) {
+      req[w[i] == "via" ? "via" : "interface"] = w[i + 1];
+      ++i;
+    } else {
+      return false;
+    }
+  }
+  return w.size() > 3;
+}
+
 void print_done(FILE *out, const std::string &cmd, const json &reply) {
   if (cmd == "push")
     fprintf(out, "pushed %s on %s; stack now: %s\n", str(reply, "pushed").c_str(),

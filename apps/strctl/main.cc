@@ -8,6 +8,10 @@
 //   strctl ... unlink MUX LOWER
 //   strctl ... load PATH
 //   strctl ... ports
+//   strctl ... route add MUX DST (via GW [dev IF] | dev IF | reject)
+//   strctl ... route del MUX DST
+//   strctl ... route list MUX
+//   strctl ... ip MUX
 //
 // Exit status: 0 done; 1 the daemon said no, or cannot be reached;
 // 2 bad command line.
@@ -51,6 +55,13 @@ int main(int argc, char **argv) {
   auto *load = app.add_subcommand("load", "load a module or driver plugin (a .so path, or a name on the module path)");
   load->add_option("PATH", path)->required();
   auto *ports = app.add_subcommand("ports", "ethdev port counters");
+  std::vector<std::string> rwords;
+  auto *route = app.add_subcommand("route", "the ip router's routes: add MUX DST via GW [dev IF] | "
+                                            "add MUX DST dev IF | add MUX DST reject | "
+                                            "del MUX DST | list MUX");
+  route->add_option("WORDS", rwords)->required();
+  auto *ipc = app.add_subcommand("ip", "the ip router's interfaces and their counters");
+  ipc->add_option("MUX", mux, "the ip stream")->required();
 
   try {
     app.parse(argc, argv);
@@ -88,6 +99,16 @@ int main(int argc, char **argv) {
     req["path"] = path;
   } else if (ports->parsed()) {
     cmd = "ports";
+  } else if (ipc->parsed()) {
+    cmd = "ip";
+    req["mux"] = mux;
+  } else if (route->parsed()) {
+    cmd = "route";
+    if (!strctl::route_request(rwords, req)) {
+      fprintf(stderr, "strctl: route: usage: route add MUX DST (via GW [dev IF] | dev IF | reject)"
+                      " | route del MUX DST | route list MUX\n");
+      return 2;
+    }
   }
   req["cmd"] = cmd;
 
@@ -119,6 +140,10 @@ int main(int argc, char **argv) {
     strctl::print_stats(stdout, reply);
   else if (cmd == "ports")
     strctl::print_ports(stdout, reply);
+  else if (cmd == "route")
+    strctl::print_routes(stdout, reply);
+  else if (cmd == "ip")
+    strctl::print_ip(stdout, reply);
   else
     strctl::print_done(stdout, cmd, reply);
   return 0;

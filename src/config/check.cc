@@ -317,6 +317,7 @@ void check(Ctx &ctx, Config &cfg) {
   settle_workers(ctx, cfg);
   for (size_t i = 0; i < cfg.streams.size(); ++i) check_stream(ctx, cfg, i);
   check_links(ctx, cfg);
+  check_ip(ctx, cfg);
   check_autopush(ctx, cfg);
   check_module_path(ctx, cfg);
   check_plugins(ctx, cfg);

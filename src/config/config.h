@@ -79,12 +79,39 @@ struct StreamSpec {
   Where at;
 };
 
+// An IPv4 address or prefix and its length, host byte order.
+struct Ipv4Prefix {
+  uint32_t addr = 0;
+  unsigned plen = 0;
+};
+
+// "10.1.0.1" (dotted quad) and "10.1.0.0/16" (with a length 0..32);
+// format_ipv4 the other way.
+bool parse_ipv4(std::string_view s, uint32_t *out);
+bool parse_ipv4_prefix(std::string_view s, Ipv4Prefix *out);
+std::string format_ipv4(uint32_t addr);
+
 // lower is linked under mux (a stream whose driver is a multiplexor),
 // lane i under lane i; config order is link order.
 struct LinkSpec {
   std::string mux;
   std::string lower;
   bool persistent = true;  // I_PLINK (else I_LINK)
+  // Under an ip stream: the interface the lower becomes (named after the
+  // lower stream), its address and prefix, its MTU (0: the lower's).
+  std::optional<Ipv4Prefix> address;
+  unsigned mtu = 0;
+  Where at;
+};
+
+// [[route]]: a static route of an ip stream: to dst via a gateway on one
+// of its interfaces' links, on an interface's link itself, or rejected.
+struct RouteSpec {
+  std::string mux;          // the ip stream
+  Ipv4Prefix dst;
+  uint32_t via = 0;         // 0: none
+  std::string interface;    // a lower linked under mux; "" : none
+  bool reject = false;
   Where at;
 };
 
@@ -146,6 +173,9 @@ int app_access(const AppsSpec &apps, std::string_view name, int oflag,
 
 struct RuntimeSpec {
   unsigned nb_mbufs = 16383;  // per socket
+  unsigned buf_size = 2048;   // data bytes per buffer, headroom not counted:
+                              // the largest frame a port without rx
+                              // scatter takes whole
   unsigned mbuf_cache = 256;
   unsigned nstrpush = 9;
 };
@@ -172,6 +202,7 @@ struct Config {
   std::vector<PortSpec> ports;
   std::vector<StreamSpec> streams;    // opened in order
   std::vector<LinkSpec> links;
+  std::vector<RouteSpec> routes;
   std::vector<AutopushSpec> autopush;
 
   // Added: the line of every key the file gave, by dotted key

@@ -66,6 +66,7 @@ void decode_ports(const toml::table &root, Ctx &ctx, Config &cfg);
 void decode_streams(const toml::table &root, Ctx &ctx, Config &cfg);
 void decode_links(const toml::table &root, Ctx &ctx, Config &cfg);
 void decode_autopush(const toml::table &root, Ctx &ctx, Config &cfg);
+void decode_routes(const toml::table &root, Ctx &ctx, Config &cfg);
 class Reader;
 // A required name: 1..max of kNameRule (decode_items.cc).
 bool read_name(Reader &r, std::string_view k, size_t max, std::string &out,
@@ -91,5 +92,7 @@ std::string format_lcores(std::vector<unsigned> list);
 // lcores, links, autopush overlaps, plugin files, [apps].
 void check(Ctx &ctx, Config &cfg);
 void check_links(Ctx &ctx, const Config &cfg);
+// Interfaces and routes of ip streams (check_ip.cc).
+void check_ip(Ctx &ctx, const Config &cfg);
 
 }  // namespace strdp::config::detail

@@ -68,8 +68,11 @@ void decode_lcores(Reader &top, Config &cfg) {
 void decode_runtime(Reader &top, Config &cfg) {
   const toml::table *t = section(top, "runtime");
   if (!t) return;
-  Reader r(top.ctx(), *t, "runtime", {"nb_mbufs", "mbuf_cache", "nstrpush"});
+  Reader r(top.ctx(), *t, "runtime", {"nb_mbufs", "mbuf_cache", "nstrpush", "buf_size"});
   int64_t v;
+  // A buffer is one mbuf: its data room, with DPDK's 128-byte headroom,
+  // must fit rte_mbuf's 16-bit buf_len.
+  if (r.integer("buf_size", 256, 65535 - 128, v)) cfg.runtime.buf_size = static_cast<unsigned>(v);
   if (r.integer("nb_mbufs", kMinMbufs, kMaxMbufs, v))
     cfg.runtime.nb_mbufs = static_cast<unsigned>(v);
   bool cache_given = r.integer("mbuf_cache", 1, kMaxMbufCache, v);
@@ -160,7 +163,7 @@ bool valid_name(std::string_view name, size_t max) {
 void decode(const toml::table &root, Ctx &ctx, Config &cfg) {
   Reader top(ctx, root, "",
              {"eal", "lcores", "runtime", "plugins", "module_path", "control",
-              "apps", "telemetry", "port", "stream", "link", "autopush"});
+              "apps", "telemetry", "port", "stream", "link", "route", "autopush"});
   decode_eal(top, cfg);
   decode_lcores(top, cfg);
   decode_runtime(top, cfg);
@@ -172,6 +175,7 @@ void decode(const toml::table &root, Ctx &ctx, Config &cfg) {
   decode_ports(root, ctx, cfg);
   decode_streams(root, ctx, cfg);
   decode_links(root, ctx, cfg);
+  decode_routes(root, ctx, cfg);
   decode_autopush(root, ctx, cfg);
 }
 

@@ -169,12 +169,44 @@ void decode_stream(Ctx &ctx, const toml::table &t, size_t index,
 void decode_link(Ctx &ctx, const toml::table &t, size_t index, Config &cfg) {
   LinkSpec l;
   std::string prefix = "link[" + std::to_string(index) + "]";
-  Reader r(ctx, t, prefix, {"mux", "lower", "persistent"});
+  Reader r(ctx, t, prefix, {"mux", "lower", "persistent", "address", "mtu"});
   r.string("mux", l.mux, true, "the name of a stream");
   r.string("lower", l.lower, true, "the name of a stream");
   r.boolean("persistent", l.persistent);
+  std::string a;
+  constexpr const char *kAddr = "an IPv4 address and prefix length, like \"10.1.0.1/24\"";
+  if (r.string("address", a, false, kAddr)) {
+    Ipv4Prefix p;
+    if (parse_ipv4_prefix(a, &p))
+      l.address = p;
+    else
+      ctx.error(r.key("address"), ctx.line_of(r.key("address"), r.line()),
+                std::string("expected ") + kAddr + ", got " + describe(toml::value<std::string>(a)));
+  }
+  int64_t mtu;
+  if (r.integer("mtu", 68, 9600, mtu)) l.mtu = static_cast<unsigned>(mtu);
   l.at = {ctx.file, r.line(), prefix};
   cfg.links.push_back(std::move(l));
+}
+
+void decode_route(Ctx &ctx, const toml::table &t, size_t index, Config &cfg) {
+  RouteSpec rt;
+  std::string prefix = "route[" + std::to_string(index) + "]";
+  Reader r(ctx, t, prefix, {"mux", "dst", "via", "interface", "reject"});
+  r.string("mux", rt.mux, true, "the name of an ip stream");
+  std::string s;
+  constexpr const char *kDst = "an IPv4 prefix, like \"10.9.0.0/16\" or \"0.0.0.0/0\"";
+  if (r.string("dst", s, true, kDst) && !parse_ipv4_prefix(s, &rt.dst))
+    ctx.error(r.key("dst"), ctx.line_of(r.key("dst"), r.line()),
+              std::string("expected ") + kDst + ", got " + describe(toml::value<std::string>(s)));
+  if (r.string("via", s, false, "an IPv4 address") && !parse_ipv4(s, &rt.via))
+    ctx.error(r.key("via"), ctx.line_of(r.key("via"), r.line()),
+              "expected an IPv4 address, like \"10.2.0.254\", got " +
+                  describe(toml::value<std::string>(s)));
+  r.string("interface", rt.interface, false, "the name of a stream linked under mux");
+  r.boolean("reject", rt.reject);
+  rt.at = {ctx.file, r.line(), prefix};
+  cfg.routes.push_back(std::move(rt));
 }
 
 void decode_rule(Ctx &ctx, const toml::table &t, size_t index, Config &cfg) {
@@ -300,6 +332,10 @@ void decode_streams(const toml::table &root, Ctx &ctx, Config &cfg) {
 
 void decode_links(const toml::table &root, Ctx &ctx, Config &cfg) {
   for (auto [i, t] : items(root, ctx, "link")) decode_link(ctx, *t, i, cfg);
+}
+
+void decode_routes(const toml::table &root, Ctx &ctx, Config &cfg) {
+  for (auto [i, t] : items(root, ctx, "route")) decode_route(ctx, *t, i, cfg);
 }
 
 void decode_autopush(const toml::table &root, Ctx &ctx, Config &cfg) {

@@ -169,6 +169,78 @@ daemon::Status cmd_unlink(daemon::Dataplane &dp, Fields &f, json &out) {
   return st;
 }
 
+// route: op "add" (dst, and via, interface or reject), "del" (dst),
+// "list", on the ip stream mux. Addresses are checked here, as text.
+daemon::Status cmd_route(daemon::Dataplane &dp, Fields &f, json &out) {
+  std::string op = f.str("op", 8);
+  config::RouteSpec rt;
+  rt.mux = f.str("mux", kMaxName);
+  std::string dst = f.str("dst", 32, op == "list" ? "" : nullptr);
+  std::string via = f.str("via", 32, "");
+  rt.interface = f.str("interface", kMaxName, "");
+  rt.reject = f.boolean("reject", false);
+  if (!f.ok()) return bad(f);
+  if (op != "list" && !config::parse_ipv4_prefix(dst, &rt.dst))
+    return daemon::Status::fail(EINVAL, "dst: expected a prefix like 10.9.0.0/16, got \"" + dst + "\"");
+  if (!via.empty() && !config::parse_ipv4(via, &rt.via))
+    return daemon::Status::fail(EINVAL, "via: expected an IPv4 address, got \"" + via + "\"");
+  std::vector<daemon::RouteInfo> list;
+  daemon::Status st = dp.route(op, rt, &list);
+  if (!st.ok()) return st;
+  out["mux"] = rt.mux;
+  out["op"] = op;
+  if (op == "list") {
+    json a = json::array();
+    for (const auto &r : list)
+      a.push_back({{"dst", r.dst}, {"via", r.via}, {"interface", r.interface}, {"kind", r.kind}});
+    out["routes"] = std::move(a);
+  } else {
+    out["dst"] = dst;
+  }
+  return st;
+}
+
+// ip: the interfaces of an ip stream with every counter, by the names
+// of <strdp/ip.h>'s lists (drops by reason under "drops").
+daemon::Status cmd_ip(daemon::Dataplane &dp, Fields &f, json &out) {
+  std::string mux = f.str("mux", kMaxName);
+  if (!f.ok()) return bad(f);
+  std::vector<ip_if_stats> v;
+  daemon::Status st = dp.ip_interfaces(mux, &v);
+  if (!st.ok()) return st;
+  json a = json::array();
+  for (const ip_if_stats &s : v) {
+    char mac[18];
+    snprintf(mac, sizeof mac, "%02x:%02x:%02x:%02x:%02x:%02x", s.is_mac[0], s.is_mac[1],
+             s.is_mac[2], s.is_mac[3], s.is_mac[4], s.is_mac[5]);
+    json c = json::object(), d = json::object();
+#define IP_CTR_JSON_(name, doc) c[#name] = s.is_ctr[IP_IF_##name];
+    STRDP_IP_IF_COUNTERS(IP_CTR_JSON_)
+#undef IP_CTR_JSON_
+#define IP_DROP_JSON_(name, doc) d["input_" #name] = s.is_input_drops[IP_DROP_##name];
+    STRDP_IP_DROP_REASONS(IP_DROP_JSON_)
+#undef IP_DROP_JSON_
+#define IP_ARP_JSON_(name, doc) d["arp_" #name] = s.is_arp_drops[IP_ARP_DROP_##name];
+    STRDP_ARP_DROP_REASONS(IP_ARP_JSON_)
+#undef IP_ARP_JSON_
+#define IP_ICMP_JSON_(name, doc) d["icmp_not_sent_" #name] = s.is_icmp_not_sent[IP_ICMP_NO_##name];
+    STRDP_ICMP_NO_REASONS(IP_ICMP_JSON_)
+#undef IP_ICMP_JSON_
+    a.push_back({{"name", s.is_name},
+                 {"address", config::format_ipv4(s.is_addr) + "/" + std::to_string(s.is_plen)},
+                 {"mtu", s.is_mtu},
+                 {"mac", mac},
+                 {"up", s.is_up != 0},
+                 {"lanes", s.is_lanes},
+                 {"neighbours", s.is_neighbours},
+                 {"counters", std::move(c)},
+                 {"drops", std::move(d)}});
+  }
+  out["mux"] = mux;
+  out["interfaces"] = std::move(a);
+  return st;
+}
+
 daemon::Status cmd_load(daemon::Dataplane &dp, Fields &f, json &out) {
   std::string path = f.str("path", kMaxPath);
   if (!f.ok()) return bad(f);
@@ -201,7 +273,8 @@ struct Command {
 const Command kCommands[] = {
     {"list", cmd_list},     {"stats", cmd_stats},   {"push", cmd_push},
     {"pop", cmd_pop},       {"link", cmd_link},     {"unlink", cmd_unlink},
-    {"load", cmd_load},     {"ports", cmd_ports},   {"stop", cmd_stop},
+    {"load", cmd_load},     {"ports", cmd_ports},   {"route", cmd_route},
+    {"ip", cmd_ip},         {"stop", cmd_stop},
 };
 
 json reply_error(const std::string &msg) { return {{"ok", false}, {"error", msg}}; }
@@ -232,7 +305,7 @@ std::string Dispatcher::handle(std::string_view line) {
         if (name == k.name) c = &k;
       if (c == nullptr) {
         reply = reply_error("unknown command \"" + name.substr(0, kMaxName) +
-                            "\" (list, stats, push, pop, link, unlink, load, ports)");
+                            "\" (list, stats, push, pop, link, unlink, load, ports, route, ip)");
       } else {
         Fields f(req);
         json out = json::object();

@@ -5,6 +5,7 @@
 #include "daemon/dataplane.h"
 
 #include <rte_lcore.h>
+#include <strdp/ip.h>
 #include <strdp/pmd.h>
 
 #include <cerrno>
@@ -100,7 +101,11 @@ Status Dataplane::start_locked(const config::Config &cfg) {
     if (mux == nullptr || lower == nullptr)
       return Status::fail(EINVAL, "link " + l.mux + " / " + l.lower + ": no such stream");
     if (Status st = link_locked(*mux, *lower, l.persistent); !st.ok()) return st;
+    if (l.address)
+      if (Status st = ip_interface(*mux, *lower, l); !st.ok()) return st;
   }
+  for (const config::RouteSpec &r : cfg.routes)
+    if (Status st = ip_route_locked(r, IP_IOC_ROUTE_ADD); !st.ok()) return st;
   return {};
 }
 

@@ -8,6 +8,7 @@
 // lane runs on the lane's own lcore (on_lcore.h), between bursts.
 #pragma once
 
+#include <strdp/ip.h>
 #include <strdp/pmd.h>
 #include <strdp/strdp.h>
 
@@ -86,6 +87,14 @@ struct StopReport {
   bool clean() const { return problems.empty() && leak.start == leak.stop; }
 };
 
+// A route of an ip stream, as `strctl route list` shows it.
+struct RouteInfo {
+  std::string dst;        // "10.9.0.0/16"
+  std::string via;        // "" on the link
+  std::string interface;  // "" for a reject route
+  std::string kind;       // connected, local, static, reject
+};
+
 class Dataplane {
  public:
   Dataplane();
@@ -114,6 +123,11 @@ class Dataplane {
   Status link(const std::string &mux, const std::string &lower, bool persistent);
   Status unlink(const std::string &mux, const std::string &lower);
   Status load(const std::string &path);
+  // The ip router's table through the ip stream rt.mux: op "add" (rt
+  // as a [[route]] gives it), "del" (rt.dst), "list" (into *list).
+  Status route(const std::string &op, const config::RouteSpec &rt, std::vector<RouteInfo> *list);
+  // The ip stream's interfaces, counters summed over lanes.
+  Status ip_interfaces(const std::string &mux, std::vector<ip_if_stats> *out);
   Status ports(std::vector<PortInfo> *out);
   std::vector<std::string> stream_names();
 
@@ -135,6 +149,10 @@ class Dataplane {
   Status open_stream(const config::StreamSpec &spec);
   Status link_locked(Stream &mux, Stream &lower, bool persistent);
   Status unlink_locked(Stream &mux, Stream &lower);
+  // The ip router (ip_setup.cc): a linked lower made an interface on
+  // every lane, and the configuration's static routes.
+  Status ip_interface(Stream &mux, Stream &lower, const config::LinkSpec &l);
+  Status ip_route_locked(const config::RouteSpec &r, int cmd);
   Status stats_of(Stream &s, StreamStats *out);
   void stop_locked(StopReport *r, const std::function<void()> &after_lanes = {});
 

@@ -89,6 +89,7 @@ int run(const config::Config &cfg, const std::vector<std::string> &eal_in,
   strdp_runtime_conf rc{};
   rc.nb_mbufs = cfg.runtime.nb_mbufs;
   rc.mbuf_cache = cfg.runtime.mbuf_cache;
+  rc.data_room = cfg.runtime.buf_size + RTE_PKTMBUF_HEADROOM;
   rc.nstrpush = cfg.runtime.nstrpush;
   if (strdp_runtime_init(&rc) < 0) {
     fprintf(stderr, "streamsd: runtime: %s (message pools of %u buffers)\n", strerror(errno),

@@ -387,6 +387,35 @@ TEST_F(IpRouter, FragmentsToASmallerMtu) {
   EXPECT_EQ(ctr("b", IP_IF_fragments), 3u);
 }
 
+// What a host fragmented at 1500 (ping -s 4000 -M dont): the first
+// fragment is cut again for the smaller link, keeping MF; a later one
+// that fits goes as it is.
+TEST_F(IpRouter, CutsFragmentsAgainAndPassesTheRest) {
+  Wire a = attach("a", 1, r1_, 24), b = attach("b", 2, r2_, 24, 1300);
+  introduce(a, h1_, h1ip_, r1_);
+  send(b, h2_, kEthArp, arp_request(h2_, h2ip_, r2_), &kBroadcast);
+  ASSERT_EQ(frames(b).size(), 1u);
+  Bytes whole = echo(h1ip_, h2ip_, 64, false, 4000);
+  Bytes first(whole.begin(), whole.begin() + 1500), last(whole.begin(), whole.begin() + 20);
+  put16(&first[2], 1500);
+  put16(&first[6], 0x2000);  // MF, offset 0
+  ip_csum(first);
+  last.insert(last.end(), whole.begin() + 20 + 2960, whole.end());
+  put16(&last[2], static_cast<uint16_t>(last.size()));
+  put16(&last[6], 2960 / 8);  // the last: no MF
+  ip_csum(last);
+  send(a, h1_, kEthIpv4, first);
+  send(a, h1_, kEthIpv4, last);
+  std::vector<Bytes> f = frames(b);
+  ASSERT_EQ(f.size(), 3u) << "two pieces of the first, the last as it was";
+  Bytes p0 = ip_of(f[0]), p1 = ip_of(f[1]), p2 = ip_of(f[2]);
+  EXPECT_EQ(get16(&p0[6]), 0x2000);
+  EXPECT_EQ(get16(&p1[6]), 0x2000 | (p0.size() - 20) / 8) << "MF kept on the first's last piece";
+  EXPECT_EQ(p2.size(), last.size());
+  EXPECT_EQ(get16(&p2[6]), 2960 / 8);
+  EXPECT_EQ(p2[8], 63);
+}
+
 TEST_F(IpRouter, RoutesChangeLiveAndRefuseWhatIsWrong) {
   Wire a = attach("a", 1, r1_, 24), b = attach("b", 2, r2_, 24);
   const uint32_t gw = ipv4(10, 2, 0, 254), net = ipv4(10, 9, 0, 0);
