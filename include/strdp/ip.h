@@ -114,6 +114,7 @@ struct ip_list_hdr {
 	X(header_length, "IHL under 5, or the header runs past the frame") \
 	X(total_length, "total length under the header's, or past the frame") \
 	X(checksum, "header checksum is wrong")                           \
+	X(options, "an option has a length under 2 or runs past the header") \
 	X(source, "source is 0/8, 127/8, multicast, 240/4 or broadcast")   \
 	X(destination, "destination is 0/8, 127/8 or 240/4 (not 255.255.255.255)")
 

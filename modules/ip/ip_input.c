@@ -10,6 +10,11 @@
  *    network), 127/8 (loopback), 224/4 (multicast), 240/4 (reserved) or
  *    the limited broadcast; a destination in 0/8, 127/8 or 240/4 other
  *    than 255.255.255.255 (which is for us, not for forwarding).
+ *  - Options are walked only for their lengths (each at least 2, none
+ *    past the header: RFC 791's format); a malformed one drops the
+ *    datagram, counted, without the parameter problem message RFC 1812
+ *    4.3.2.4 would send. Their meaning is not acted on: the router
+ *    forwards them as they are (4.2.2.6's rule for unknown options).
  *  - The checksum is verified by summing the whole header, the checksum
  *    field included: a right header sums to 0xffff (rte_raw_cksum, DPDK's
  *    own one's-complement sum).
@@ -51,6 +56,25 @@ martian_destination(uint32_t a)
 	return (top == 0 || top == 127 || top >= 240);
 }
 
+/* Every option's length is at least 2 and stays inside the header; an
+ * end-of-list ends the walk (what follows it is padding). */
+static int
+options_ok(const uint8_t *opt, unsigned len)
+{
+	for (unsigned i = 0; i < len;) {
+		if (opt[i] == 0)	/* end of list */
+			return (1);
+		if (opt[i] == 1) {	/* no-op */
+			i++;
+			continue;
+		}
+		if (i + 1 >= len || opt[i + 1] < 2 || opt[i + 1] > len - i)
+			return (0);
+		i += opt[i + 1];
+	}
+	return (1);
+}
+
 enum ip_input_verdict
 ip_input_check(const uint8_t *hdr, size_t avail, unsigned *hlen,
 	       unsigned *tlen)
@@ -70,6 +94,9 @@ ip_input_check(const uint8_t *hdr, size_t avail, unsigned *hlen,
 		return (IP_DROP_total_length);
 	if (rte_raw_cksum(hdr, ihl) != 0xffff)
 		return (IP_DROP_checksum);
+	if (ihl > sizeof(struct rte_ipv4_hdr) &&
+	    !options_ok(hdr + sizeof(struct rte_ipv4_hdr), ihl - sizeof(struct rte_ipv4_hdr)))
+		return (IP_DROP_options);
 	if (martian_source(rte_be_to_cpu_32(ip->src_addr)))
 		return (IP_DROP_source);
 	if (martian_destination(rte_be_to_cpu_32(ip->dst_addr)))

@@ -29,8 +29,8 @@ const char *ip_drop_name(int verdict);
  * Checks the datagram that starts at hdr, with avail bytes of frame after
  * it (the Ethernet padding of a short datagram included). On IP_INPUT_OK,
  * *hlen is the header's length in bytes and *tlen the datagram's (the
- * bytes past it are link padding, to trim). Options are not parsed here:
- * only their length is checked.
+ * bytes past it are link padding, to trim). Options are checked for their
+ * lengths only (each at least 2 and inside the header).
  */
 enum ip_input_verdict ip_input_check(const uint8_t *hdr, size_t avail,
 				     unsigned *hlen, unsigned *tlen);

@@ -91,6 +91,28 @@ TEST(IpInput, EveryMalformedHeaderHasItsReason) {
   EXPECT_EQ(check(c, c.size()), IP_DROP_checksum);
 }
 
+// Only the lengths of options are checked: NOPs, a well-formed option,
+// and an end-of-list before padding pass; a length under 2 or one that
+// runs past the header (a truncated option) drops the datagram.
+TEST(IpInput, MalformedOptionsAreDropped) {
+  auto with = [](std::vector<uint8_t> opts) {
+    std::vector<uint8_t> d = datagram(8, static_cast<unsigned>(opts.size() / 4));
+    std::copy(opts.begin(), opts.end(), d.begin() + 20);
+    refresh_cksum(d);
+    return d;
+  };
+  for (auto good : {std::vector<uint8_t>{1, 1, 1, 1}, {0x44, 8, 5, 0, 0, 0, 0, 0},
+                    {0x94, 4, 0, 0}, {0, 0x44, 99, 0}, {1, 0x83, 3, 0}}) {
+    std::vector<uint8_t> d = with(good);
+    EXPECT_EQ(check(d, d.size()), IP_INPUT_OK);
+  }
+  for (auto bad : {std::vector<uint8_t>{0x44, 16, 0, 0}, {0x44, 1, 0, 0}, {0x44, 0, 0, 0},
+                   {1, 1, 1, 0x44}, {0x83, 3, 0, 0x07, 9, 0, 0, 0}}) {
+    std::vector<uint8_t> d = with(bad);
+    EXPECT_EQ(check(d, d.size()), IP_DROP_options);
+  }
+}
+
 TEST(IpInput, MartianAddressesAreDropped) {
   const uint32_t ok = RTE_IPV4(198, 51, 100, 7);
   for (uint32_t src : {RTE_IPV4(0, 1, 2, 3), RTE_IPV4(127, 0, 0, 1),
