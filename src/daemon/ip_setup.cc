@@ -22,6 +22,18 @@ int istr(strdp_stream_t *sp, int cmd, void *data, size_t len) {
   return strdp_ioctl(sp, I_STR, reinterpret_cast<intptr_t>(&ic));
 }
 
+// I_STR cmd on a lane's ip stream, run on the lane's lcore: 0, the
+// driver's errno, or -1 when the lcore did not take the call.
+int lane_istr(strdp_sched_t *sched, strdp_stream_t *sp, int cmd, void *data, size_t len) {
+  int err = 0;
+  if (!on_lcore(sched, [&] { err = istr(sp, cmd, data, len) < 0 ? errno : 0; })) return -1;
+  return err;
+}
+
+Status no_answer(unsigned lcore) {
+  return Status::fail(EIO, "lcore " + std::to_string(lcore) + " does not answer");
+}
+
 std::string prefix_text(uint32_t a, unsigned plen) {
   return config::format_ipv4(a) + "/" + std::to_string(plen);
 }
@@ -59,13 +71,9 @@ Status Dataplane::ip_interface(Stream &mux, Stream &lower, const config::LinkSpe
     r.ifr_addr = l.address->addr;
     r.ifr_plen = l.address->plen;
     r.ifr_mtu = l.mtu;
-    int rc = -1, err = 0;
-    if (!on_lcore(m.sched, [&] {
-          rc = istr(m.sp, IP_IOC_IFSET, &r, sizeof r);
-          err = rc < 0 ? errno : 0;
-        }))
-      return Status::fail(EIO, "lcore " + std::to_string(m.lcore) + " does not answer");
-    if (rc < 0)
+    int err = lane_istr(m.sched, m.sp, IP_IOC_IFSET, &r, sizeof r);
+    if (err < 0) return no_answer(m.lcore);
+    if (err != 0)
       return Status::fail(err, "interface " + lower.spec.name + " of " + mux.spec.name + " (lane " +
                                    std::to_string(k) + ", " +
                                    prefix_text(l.address->addr, l.address->plen) +
@@ -86,13 +94,9 @@ Status Dataplane::ip_route_locked(const config::RouteSpec &rt, int cmd) {
   r.rt_flags = rt.reject ? IP_RT_REJECT : 0;
   snprintf(r.rt_ifname, sizeof r.rt_ifname, "%s", rt.interface.c_str());
   Lane &m = mux->lanes[0];
-  int rc = -1, err = 0;
-  if (!on_lcore(m.sched, [&] {
-        rc = istr(m.sp, cmd, &r, sizeof r);
-        err = rc < 0 ? errno : 0;
-      }))
-    return Status::fail(EIO, "lcore " + std::to_string(m.lcore) + " does not answer");
-  if (rc < 0)
+  int err = lane_istr(m.sched, m.sp, cmd, &r, sizeof r);
+  if (err < 0) return no_answer(m.lcore);
+  if (err != 0)
     return Status::fail(err, std::string(cmd == IP_IOC_ROUTE_ADD ? "route add " : "route del ") +
                                  prefix_text(rt.dst.addr, rt.dst.plen) + " on " + rt.mux + ": " +
                                  route_error(err));
@@ -113,13 +117,9 @@ Status Dataplane::route(const std::string &op, const config::RouteSpec &rt,
   for (size_t room = 64;; room *= 4) {
     std::vector<uint8_t> buf(IP_LIST_LEN(room, ip_rtreq));
     Lane &m = mux->lanes[0];
-    int rc = -1, err = 0;
-    if (!on_lcore(m.sched, [&] {
-          rc = istr(m.sp, IP_IOC_ROUTE_LIST, buf.data(), buf.size());
-          err = rc < 0 ? errno : 0;
-        }))
-      return Status::fail(EIO, "lcore " + std::to_string(m.lcore) + " does not answer");
-    if (rc < 0) return Status::fail(err, "route list on " + rt.mux + ": " + strerror(err));
+    int err = lane_istr(m.sched, m.sp, IP_IOC_ROUTE_LIST, buf.data(), buf.size());
+    if (err < 0) return no_answer(m.lcore);
+    if (err != 0) return Status::fail(err, "route list on " + rt.mux + ": " + strerror(err));
     ip_list_hdr h;
     memcpy(&h, buf.data(), sizeof h);
     if (h.ih_returned < h.ih_total && room < 1u << 20) continue;
@@ -153,13 +153,9 @@ Status Dataplane::ip_interfaces(const std::string &mux_name, std::vector<ip_if_s
     return Status::fail(ENOENT, "no ip stream named \"" + mux_name + "\"");
   std::vector<uint8_t> buf(IP_LIST_LEN(IP_MAX_IFS, ip_if_stats));
   Lane &m = mux->lanes[0];
-  int rc = -1, err = 0;
-  if (!on_lcore(m.sched, [&] {
-        rc = istr(m.sp, IP_IOC_STATS, buf.data(), buf.size());
-        err = rc < 0 ? errno : 0;
-      }))
-    return Status::fail(EIO, "lcore " + std::to_string(m.lcore) + " does not answer");
-  if (rc < 0) return Status::fail(err, "interfaces of " + mux_name + ": " + strerror(err));
+  int err = lane_istr(m.sched, m.sp, IP_IOC_STATS, buf.data(), buf.size());
+  if (err < 0) return no_answer(m.lcore);
+  if (err != 0) return Status::fail(err, "interfaces of " + mux_name + ": " + strerror(err));
   ip_list_hdr h;
   memcpy(&h, buf.data(), sizeof h);
   out->resize(h.ih_returned);
