@@ -88,6 +88,17 @@ void strdp_sched_remove_poller(strdp_sched_t *s, int id);
  * Returns 0, or -1 with errno ENOMEM (no inbound ring).
  */
 int strdp_sched_call(strdp_sched_t *s, void (*fn)(void *arg), void *arg);
+/*
+ * Asks for fn(arg) on the thread that runs s, in a later pass (between
+ * two passes, as strdp_sched_call), without waiting for it, from any
+ * thread (s's own too: then it runs in the next pass, never inside the
+ * caller). A sleeping owner is woken. This is how a poll-mode lane tells
+ * another scheduler that something waits for it without touching its
+ * queues. The caller keeps s alive until fn has run and arg valid for
+ * fn (a posted notification cannot be taken back). Returns 0, or -1 with
+ * errno EAGAIN (s's inbound ring is full: nothing was posted) or EINVAL.
+ */
+int strdp_sched_notify(strdp_sched_t *s, void (*fn)(void *arg), void *arg);
 /* The scheduler that owns a stream. */
 strdp_sched_t *strdp_stream_sched(strdp_stream_t *sp);
 

@@ -38,6 +38,17 @@ extern "C" int strdp_sched_call(strdp_sched_t *s, void (*fn)(void *), void *arg)
   }
   return 0;
 }
+extern "C" int strdp_sched_notify(strdp_sched_t *s, void (*fn)(void *), void *arg) {
+  if (s == nullptr || fn == nullptr) {
+    errno = EINVAL;
+    return -1;
+  }
+  if (!from(s)->notify(fn, arg)) {
+    errno = EAGAIN;
+    return -1;
+  }
+  return 0;
+}
 extern "C" void strdp_sched_remove_poller(strdp_sched_t *s, int id) { from(s)->remove_poller(id); }
 
 // Deferred work without a queue runs on the caller's scheduler.

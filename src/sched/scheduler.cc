@@ -46,11 +46,13 @@ struct PendingCall {
 struct InboundReq {
   Scheduler::Op op;
   uint32_t pad;
-  queue_t *q;         // kEnable, kPut, kPutq, kPutNextIfRoom
-  mblk_t *mp;         // kPut, kPutq, kPutNextIfRoom: the owner's from now on
-  PendingCall *call;  // kCall
+  queue_t *q;               // kEnable, kPut, kPutq, kPutNextIfRoom
+  mblk_t *mp;               // kPut, kPutq, kPutNextIfRoom: the owner's from now on
+  PendingCall *call;        // kCall
+  void (*notify)(void *);   // kNotify
+  void *notify_arg;         // kNotify
 };
-static_assert(sizeof(InboundReq) == 32);
+static_assert(sizeof(InboundReq) == 48);
 
 std::atomic<unsigned> g_sched_seq{0};
 }  // namespace
@@ -126,7 +128,7 @@ void Scheduler::run_service(queue_t *q) noexcept {
 }
 
 bool Scheduler::post(Op op, queue_t *q, mblk_t *mp) noexcept {
-  InboundReq r{op, 0, q, mp, nullptr};
+  InboundReq r{op, 0, q, mp, nullptr, nullptr, nullptr};
   // The owner drains its ring every pass; a full ring means it is busy,
   // so wait a bounded time for room rather than lose the message.
   for (unsigned spins = 0; inbound_ != nullptr; ++spins) {
@@ -142,7 +144,15 @@ bool Scheduler::post(Op op, queue_t *q, mblk_t *mp) noexcept {
 }
 
 bool Scheduler::try_post(Op op, queue_t *q, mblk_t *mp) noexcept {
-  InboundReq r{op, 0, q, mp, nullptr};
+  InboundReq r{op, 0, q, mp, nullptr, nullptr, nullptr};
+  if (inbound_ == nullptr || rte_ring_enqueue_elem(inbound_, &r, sizeof r) != 0) return false;
+  if (wake_fd_ >= 0) [[unlikely]]
+    ring_if_sleeping();
+  return true;
+}
+
+bool Scheduler::notify(void (*fn)(void *), void *arg) noexcept {
+  InboundReq r{Op::kNotify, 0, nullptr, nullptr, nullptr, fn, arg};
   if (inbound_ == nullptr || rte_ring_enqueue_elem(inbound_, &r, sizeof r) != 0) return false;
   if (wake_fd_ >= 0) [[unlikely]]
     ring_if_sleeping();
@@ -178,7 +188,7 @@ bool Scheduler::call(void (*fn)(void *), void *arg) noexcept {
     return true;
   }
   PendingCall c{fn, arg};
-  InboundReq r{Op::kCall, 0, nullptr, nullptr, &c};
+  InboundReq r{Op::kCall, 0, nullptr, nullptr, &c, nullptr, nullptr};
   while (inbound_ != nullptr && rte_ring_enqueue_elem(inbound_, &r, sizeof r) != 0) rte_pause();
   if (inbound_ == nullptr) return false;
   if (wake_fd_ >= 0) ring_if_sleeping();
@@ -210,6 +220,7 @@ unsigned Scheduler::run_inbound() noexcept {
           c->done.store(true, std::memory_order_release);
           break;
         }
+        case Op::kNotify: reqs[i].notify(reqs[i].notify_arg); break;
         case Op::kPutq:
           if (!putq(q, reqs[i].mp)) {
             count_drop(q, STRDP_DROP_NOMEM);

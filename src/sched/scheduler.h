@@ -67,7 +67,7 @@ class Scheduler {
   // post() waits a bounded time for room; false when there was none, and
   // then mp is still the caller's (it never frees: a put() frees and
   // counts, a putq() returns 0 so its caller does what the DKI says).
-  enum class Op : uint32_t { kEnable, kPut, kPutq, kCall, kPutNextIfRoom };
+  enum class Op : uint32_t { kEnable, kPut, kPutq, kCall, kPutNextIfRoom, kNotify };
   bool post(Op op, queue_t *q, mblk_t *mp) noexcept;
   // post() without waiting for room: false when the ring is full (mp is
   // still the caller's).
@@ -75,6 +75,10 @@ class Scheduler {
   // Any thread: runs fn(arg) on the owner between passes and waits for it
   // (strdp_sched_call); on the owner's own thread, runs it at once.
   bool call(void (*fn)(void *), void *arg) noexcept;
+  // Any thread, its own included: fn(arg) runs on the owner in a later
+  // pass, and nobody waits for it (strdp_sched_notify). False when the
+  // ring is full.
+  bool notify(void (*fn)(void *), void *arg) noexcept;
 
   // putnext depth control (owner thread only).
   bool must_defer() const noexcept {

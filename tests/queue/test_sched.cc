@@ -121,6 +121,41 @@ TEST(Scheduler, ManyThreadsPostingLoseNothing) {
   }
 }
 
+// strdp_sched_notify: from another thread and from the owner's own,
+// never run inside the caller, never waited for; a full ring says EAGAIN
+// and posts nothing.
+std::vector<std::pair<int, std::thread::id>> g_notified;
+void note_fn(void *arg) {
+  g_notified.emplace_back(static_cast<int>(reinterpret_cast<intptr_t>(arg)),
+                          std::this_thread::get_id());
+}
+
+TEST(Scheduler, NotifyRunsLaterOnTheOwnerWithoutWaiting) {
+  g_notified.clear();
+  strdp_sched_t *s = sched();
+  ASSERT_EQ(strdp_sched_notify(s, note_fn, reinterpret_cast<void *>(1)), 0);
+  EXPECT_TRUE(g_notified.empty()) << "not run inside its caller";
+  std::thread t([&] { EXPECT_EQ(strdp_sched_notify(s, note_fn, reinterpret_cast<void *>(2)), 0); });
+  t.join();  // the poster did not wait for the owner
+  EXPECT_TRUE(g_notified.empty());
+  drain();
+  ASSERT_EQ(g_notified.size(), 2u);
+  EXPECT_EQ(g_notified[0].first, 1);
+  EXPECT_EQ(g_notified[1].first, 2);
+  for (auto &n : g_notified) EXPECT_EQ(n.second, std::this_thread::get_id());
+
+  g_notified.clear();
+  int posted = 0;
+  while (strdp_sched_notify(s, note_fn, reinterpret_cast<void *>(3)) == 0) ++posted;
+  EXPECT_EQ(errno, EAGAIN);
+  EXPECT_GT(posted, 0);
+  drain();
+  EXPECT_EQ(g_notified.size(), static_cast<size_t>(posted)) << "each posted one ran once";
+  errno = 0;
+  EXPECT_EQ(strdp_sched_notify(s, nullptr, nullptr), -1);
+  EXPECT_EQ(errno, EINVAL);
+}
+
 void writer_fn(queue_t *q, mblk_t *mp) { putq(q, mp); }
 
 TEST(Scheduler, QwriterRunsAtOnceOnTheOwner) {
