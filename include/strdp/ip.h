@@ -181,6 +181,8 @@ enum ip_icmp_verdict {
 	X(arp_requests, "ARP requests sent") \
 	X(arp_replies, "ARP replies sent") \
 	X(fragments, "fragments made") \
+	X(udp_in, "UDP datagrams queued for a /dev/udp endpoint") \
+	X(udp_out, "UDP datagrams /dev/udp endpoints sent by this interface") \
 	X(drop_runt, "frames shorter than an Ethernet header") \
 	X(drop_other_mac, "frames for another station's MAC address") \
 	X(drop_ethertype, "frames neither IPv4 nor ARP (VLAN tags included)") \
@@ -190,7 +192,9 @@ enum ip_icmp_verdict {
 	X(drop_ttl, "TTL expired (ICMP time exceeded)") \
 	X(drop_df, "too big for the next link with DF set (ICMP needfrag)") \
 	X(drop_frag, "could not be fragmented (bad options)") \
-	X(drop_local_proto, "for us, but no protocol here takes it (ICMP unreachable)") \
+	X(drop_local_proto, "for us, but no protocol or port here takes it (ICMP unreachable)") \
+	X(drop_udp_bad, "UDP for us with a bad length or checksum") \
+	X(drop_udp_full, "UDP for an endpoint whose receive ring was full") \
 	X(drop_icmp, "ICMP for us that is no echo request, or a bad one") \
 	X(drop_link_down, "to leave by an interface that is down or has no lane here") \
 	X(drop_tx_full, "the next link's queue was full (flow control)") \

@@ -9,8 +9,9 @@
  *    what waited for the sender goes out;
  *  - IPv4: the input checks (ip_input, 5.2.2), the link padding trimmed;
  *    a datagram for one of our addresses (or the limited broadcast) is
- *    delivered here: ICMP echo is answered, anything else gets ICMP
- *    unreachable (no transport is built on the router yet); link-layer
+ *    delivered here: ICMP echo is answered, UDP goes to the endpoint
+ *    bound to its port (udp_lane.c), anything else gets ICMP
+ *    unreachable (port or protocol); link-layer
  *    broadcasts and multicast are not forwarded (5.3.4); otherwise the
  *    route, TTL (5.3.1), the next link's MTU with DF (5.2.6), then out
  *    (ip_output.c) with the TTL decremented in place.
@@ -27,6 +28,7 @@
 #include "ip_impl.h"
 #include "ip_input.h"
 #include "ip_util.h"
+#include "udp_impl.h"
 
 #define IP_DF_BYTE 0x40	/* don't fragment, in the flags byte (offset 6) */
 #define IP_PROTO_ICMP 1
@@ -94,6 +96,8 @@ local_in(struct ip_lower *lo, mblk_t *mp, uint8_t *ip, unsigned hlen, unsigned t
 		ip_route_out(lo->lo_lane, ctr, mp);
 		return;
 	}
+	if (proto == IP_PROTO_UDP && udp_input(lo->lo_lane, ctr, mp, ip, hlen, tlen))
+		return;
 	if (!bcast)
 		ip_icmp_send_error(lo, ip, tlen, IP_ICMP_UNREACH,
 				   proto == IP_PROTO_UDP ? IP_ICMP_UNREACH_PORT : IP_ICMP_UNREACH_PROTO,

@@ -50,6 +50,7 @@ struct ip_counters {
 };
 
 struct ip_lower;
+struct rte_ring;
 
 struct ip_lane {
 	strdp_sched_t	*il_sched;	/* NULL: a free slot */
@@ -61,6 +62,8 @@ struct ip_lane {
 	struct ip_icmp_bucket il_icmp;
 	struct ip_lower	*il_lowers;	/* linked on this lane */
 	struct ip_counters il_unassigned; /* lowers with no interface yet */
+	struct rte_ring	*il_udp_tx;	/* MPSC: what /dev/udp endpoints send;
+					   made with the slot, kept */
 };
 
 enum ip_lower_state {

@@ -20,8 +20,11 @@
 #include <rte_errno.h>
 #include <rte_malloc.h>
 #include <rte_rcu_qsbr.h>
+#include <rte_ring.h>
+#include <stdio.h>
 
 #include "ip_impl.h"
+#include "udp_impl.h"
 
 #define IP_FIB_ROUTES 65536
 #define IP_FIB_NEXTHOPS 4096
@@ -99,11 +102,12 @@ lane_poll(void *arg)
 
 	rte_rcu_qsbr_quiescent(ip_rt.qs, ln->il_id);
 	ln->il_now_ms = now_ms();
+	unsigned sent = udp_lane_tx(ln);
 	if (ln->il_now_ms - ln->il_tick_ms < IP_TICK_MS)
-		return 0;
+		return sent;
 	ln->il_tick_ms = ln->il_now_ms;
 	lane_timers(ln);
-	return 0;  /* timers are not work that keeps a loop awake */
+	return sent;  /* timers are not work that keeps a loop awake */
 }
 
 /* The lane of scheduler s, made on its first open. With ip_rt.lock held;
@@ -125,8 +129,20 @@ ip_lane_get(strdp_sched_t *s)
 	if (free_ln == NULL)
 		return NULL;
 	struct ip_lane *ln = free_ln;
+	struct rte_ring *tx = ln->il_udp_tx;
 	memset(ln, 0, sizeof *ln);
 	ln->il_id = (unsigned)(ln - ip_rt.lanes);
+	if (tx == NULL) {
+		char name[RTE_RING_NAMESIZE];
+		snprintf(name, sizeof name, "ip_udptx%u", ln->il_id);
+		tx = rte_ring_create(name, UDP_TXRING, SOCKET_ID_ANY, RING_F_SC_DEQ);
+		if (tx == NULL)
+			return NULL;
+	}
+	void *stale;	/* handed to this slot's last lane as it went */
+	while (rte_ring_dequeue(tx, &stale) == 0)
+		freemsg(stale);
+	ln->il_udp_tx = tx;
 	ln->il_now_ms = ln->il_tick_ms = now_ms();
 	ip_icmp_bucket_init(&ln->il_icmp, IP_ICMP_RATE, IP_ICMP_BURST, ln->il_now_ms);
 	if (rte_rcu_qsbr_thread_register(ip_rt.qs, ln->il_id) != 0)
