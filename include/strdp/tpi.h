@@ -118,6 +118,14 @@ struct t_opthdr {
 #define T_IP_TOS	0x108	/* type of service byte; default 0 */
 #define T_IP_TTL	0x109	/* 1..255; default 64 */
 #define T_UDP_CHECKSUM	0x0600	/* T_YES / T_NO: checksum what it sends */
+/* strdp's own, as Solaris' IP_RECVDSTADDR and IP_PKTINFO's source do for
+ * a server bound to any address that must answer from the address it was
+ * asked at: */
+#define T_IP_RECVDSTADDR 0x10d	/* T_YES / T_NO (default): T_UNITDATA_IND
+				   carries this option, its value the
+				   datagram's destination (struct in_addr) */
+#define T_IP_SRCADDR	0x10e	/* in T_UNITDATA_REQ only: the source to
+				   send from (struct in_addr), one of ours */
 #define T_YES		1
 #define T_NO		0
 
@@ -166,7 +174,8 @@ struct T_unitdata_req {
 	t_scalar_t PRIM_type;
 	t_scalar_t DEST_length;
 	t_scalar_t DEST_offset;
-	t_scalar_t OPT_length;		/* ignored by /dev/udp */
+	t_scalar_t OPT_length;		/* /dev/udp: T_IP_TTL, T_IP_TOS,
+					   T_IP_SRCADDR for this datagram */
 	t_scalar_t OPT_offset;
 };
 struct T_unitdata_ind {

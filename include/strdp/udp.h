@@ -21,15 +21,24 @@
  *                   destination, ERROR_type one of TOUTSTATE (unbound),
  *                   TBADADDR, EMSGSIZE (over 65507 bytes), ENETUNREACH /
  *                   EHOSTUNREACH (no route / a reject route), ENOBUFS (the
- *                   lane's ring is full), ENETDOWN. M_DATA alone (no
- *                   destination): T_UDERROR_IND EDESTADDRREQ.
+ *                   lane's ring is full), ENETDOWN, TBADOPT (an option
+ *                   that is not T_INET_IP T_IP_TTL, T_IP_TOS or
+ *                   T_IP_SRCADDR with a 4-byte value, or a source that
+ *                   is not ours). Those options apply to this datagram
+ *                   alone. M_DATA alone (no destination): T_UDERROR_IND
+ *                   EDESTADDRREQ.
  *   T_UNITDATA_IND  a datagram received: SRC is the sender's
- *                   sockaddr_in, the data its payload.
+ *                   sockaddr_in, the data its payload; with
+ *                   T_IP_RECVDSTADDR on, one option T_INET_IP
+ *                   T_IP_RECVDSTADDR whose value is the destination it
+ *                   was sent to (a server bound to any address answers
+ *                   from it with T_IP_SRCADDR).
  *   T_OPTMGMT_REQ   T_NEGOTIATE, T_CHECK, T_CURRENT, T_DEFAULT of
  *                   T_INET_IP/T_IP_TTL (1..255), T_INET_IP/T_IP_TOS
- *                   (0..255) and T_INET_UDP/T_UDP_CHECKSUM (T_YES/T_NO);
- *                   others come back T_NOTSUPPORT. Bad flags: TBADFLAG; a
- *                   malformed option list: TBADOPT.
+ *                   (0..255), T_INET_UDP/T_UDP_CHECKSUM (T_YES/T_NO) and
+ *                   T_INET_IP/T_IP_RECVDSTADDR (T_YES/T_NO); others come
+ *                   back T_NOTSUPPORT. Bad flags: TBADFLAG; a malformed
+ *                   option list: TBADOPT.
  *   anything else   T_ERROR_ACK TNOTSUPPORT (a short primitive: TSYSERR
  *                   EINVAL).
  *

@@ -55,6 +55,7 @@ struct udp_slot {
 	uint32_t	us_gen;		/* atomic; bumped at each close */
 	uint32_t	us_addr;	/* atomic; the bound address, 0: any */
 	uint32_t	us_wake;	/* atomic; 1: a wake is posted or due */
+	uint32_t	us_recvdst;	/* atomic; T_IP_RECVDSTADDR is on */
 	int		us_used;	/* under udp_lock */
 	struct udp_ep	*us_ep;		/* the owner's thread only */
 	uint64_t	us_in;		/* atomic, lanes: queued for it */
@@ -71,7 +72,7 @@ struct udp_ep {
 	uint32_t	ue_addr;	/* host order, 0: any */
 	uint16_t	ue_port;	/* host order, 0: unbound */
 	int		ue_privileged;	/* opened by uid 0: ports < 1024 */
-	uint8_t		ue_ttl, ue_tos, ue_cksum;
+	uint8_t		ue_ttl, ue_tos, ue_cksum, ue_recvdst;
 	struct udp_ep_stats ue_st;	/* the owner's counters */
 };
 
@@ -84,6 +85,8 @@ IP_PRIVATE void udp_slot_release(struct udp_ep *ep);
 IP_PRIVATE int udp_port_bind(struct udp_ep *ep, uint32_t addr, uint16_t port, int *tli,
 			     int *uerr);
 IP_PRIVATE void udp_port_unbind(struct udp_ep *ep);
+/* Is addr (host order) one of the router's? With ip_rt.lock held. */
+IP_PRIVATE int udp_addr_is_ours_locked(uint32_t addr);
 /* The lanes' lookup: the slot bound to (port, dst), or NULL. */
 IP_PRIVATE struct udp_slot *udp_port_find(uint16_t port, uint32_t dst);
 

@@ -94,24 +94,35 @@ udp_input(struct ip_lane *ln, struct ip_counters *ctr, mblk_t *mp, const uint8_t
 		}
 	}
 
-	mblk_t *ind = allocb(sizeof(struct T_unitdata_ind) + sizeof(struct sockaddr_in), BPRI_MED);
+	/* T_UNITDATA_IND: the source, and the destination if asked for. */
+	int dst_opt = __atomic_load_n(&us->us_recvdst, __ATOMIC_RELAXED) != 0;
+	const size_t opt_len = sizeof(struct t_opthdr) + sizeof(struct in_addr);
+	struct T_unitdata_ind t = {
+		.PRIM_type = T_UNITDATA_IND,
+		.SRC_length = sizeof(struct sockaddr_in),
+		.SRC_offset = sizeof t,
+		.OPT_length = dst_opt ? (t_scalar_t)opt_len : 0,
+		.OPT_offset = dst_opt ? (t_scalar_t)(sizeof t + sizeof(struct sockaddr_in)) : 0,
+	};
+	mblk_t *ind = allocb(sizeof t + sizeof(struct sockaddr_in) + opt_len, BPRI_MED);
 	if (ind == NULL) {
 		__atomic_fetch_add(&us->us_nomem, 1, __ATOMIC_RELAXED);
 		ctr->c[IP_IF_drop_nomem]++;
 		freemsg(mp);
 		return 1;
 	}
-	struct T_unitdata_ind t = {
-		.PRIM_type = T_UNITDATA_IND,
-		.SRC_length = sizeof(struct sockaddr_in),
-		.SRC_offset = sizeof t,
-	};
 	struct sockaddr_in src = {.sin_family = AF_INET};
 	memcpy(&src.sin_port, udp, 2);		/* both in network order */
 	memcpy(&src.sin_addr, ip + 12, 4);
 	memcpy(ind->b_wptr, &t, sizeof t);
 	memcpy(ind->b_wptr + sizeof t, &src, sizeof src);
 	ind->b_wptr += sizeof t + sizeof src;
+	if (dst_opt) {
+		struct t_opthdr h = {opt_len, T_INET_IP, T_IP_RECVDSTADDR, 0};
+		memcpy(ind->b_wptr, &h, sizeof h);
+		memcpy(ind->b_wptr + sizeof h, ip + 16, 4);
+		ind->b_wptr += opt_len;
+	}
 	ind->b_datap->db_type = M_PROTO;
 	mp->b_rptr = (uint8_t *)udp + UDP_HDR;
 	mp->b_wptr = (uint8_t *)udp + len;

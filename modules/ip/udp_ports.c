@@ -49,6 +49,7 @@ udp_slot_take(strdp_sched_t *s, struct udp_ep *ep)
 		us->us_ep = ep;
 		__atomic_store_n(&us->us_addr, 0, __ATOMIC_RELAXED);
 		__atomic_store_n(&us->us_wake, 0, __ATOMIC_RELAXED);
+		__atomic_store_n(&us->us_recvdst, 0, __ATOMIC_RELAXED);
 		__atomic_store_n(&us->us_in, 0, __ATOMIC_RELAXED);
 		__atomic_store_n(&us->us_rcvbuf_full, 0, __ATOMIC_RELAXED);
 		__atomic_store_n(&us->us_nomem, 0, __ATOMIC_RELAXED);
@@ -103,15 +104,20 @@ udp_slot_release(struct udp_ep *ep)
 	(void)pthread_mutex_unlock(&udp_lock);
 }
 
-/* Is addr one of the router's interface addresses? */
+int
+udp_addr_is_ours_locked(uint32_t addr)
+{
+	for (unsigned i = 0; i < IP_MAX_IFS; i++)
+		if (ip_rt.ifs[i] != NULL && ip_rt.ifs[i]->if_addr == addr)
+			return 1;
+	return 0;
+}
+
 static int
 addr_is_ours(uint32_t addr)
 {
-	int ours = 0;
-
 	(void)pthread_mutex_lock(&ip_rt.lock);
-	for (unsigned i = 0; i < IP_MAX_IFS && !ours; i++)
-		ours = ip_rt.ifs[i] != NULL && ip_rt.ifs[i]->if_addr == addr;
+	int ours = udp_addr_is_ours_locked(addr);
 	(void)pthread_mutex_unlock(&ip_rt.lock);
 	return ours;
 }

@@ -94,7 +94,7 @@ tpi_info(queue_t *q, mblk_t *mp)
 		.CDATA_size = T_INVALID,
 		.DDATA_size = T_INVALID,
 		.ADDR_size = sizeof(struct sockaddr_in),
-		.OPT_size = 3 * (sizeof(struct t_opthdr) + sizeof(t_uscalar_t)),
+		.OPT_size = 4 * (sizeof(struct t_opthdr) + sizeof(t_uscalar_t)), /* opts[] */
 		.TIDU_size = UDP_MAX_PAYLOAD,
 		.SERV_type = T_CLTS,
 		.CURRENT_state = ep->ue_state,
@@ -163,19 +163,47 @@ tpi_unbind(queue_t *q, mblk_t *mp)
 /* Options                                                             */
 /* ------------------------------------------------------------------ */
 
-enum { OPT_TTL, OPT_TOS, OPT_CKSUM, OPT_COUNT_ };
+enum { OPT_TTL, OPT_TOS, OPT_CKSUM, OPT_RECVDST, OPT_COUNT_ };
 static const struct {
 	t_uscalar_t level, name, def, lo, hi;
 } opts[OPT_COUNT_] = {
 	[OPT_TTL] = {T_INET_IP, T_IP_TTL, UDP_DEFAULT_TTL, 1, 255},
 	[OPT_TOS] = {T_INET_IP, T_IP_TOS, 0, 0, 255},
 	[OPT_CKSUM] = {T_INET_UDP, T_UDP_CHECKSUM, T_YES, T_NO, T_YES},
+	[OPT_RECVDST] = {T_INET_IP, T_IP_RECVDSTADDR, T_NO, T_NO, T_YES},
 };
 
 static uint8_t *
 opt_field(struct udp_ep *ep, int k)
 {
-	return k == OPT_TTL ? &ep->ue_ttl : k == OPT_TOS ? &ep->ue_tos : &ep->ue_cksum;
+	switch (k) {
+	case OPT_TTL: return &ep->ue_ttl;
+	case OPT_TOS: return &ep->ue_tos;
+	case OPT_CKSUM: return &ep->ue_cksum;
+	default: return &ep->ue_recvdst;
+	}
+}
+
+/*
+ * The next option of a list [*o, end): 1 with its header in h and *o
+ * moved past it (and its alignment padding), 0 at the end, -1 when the
+ * list is malformed (a header cut short, a length under a header or
+ * past the list).
+ */
+static int
+opt_next(const uint8_t **o, const uint8_t *end, struct t_opthdr *h)
+{
+	size_t left = (size_t)(end - *o);
+
+	if (left == 0)
+		return 0;
+	if (left < sizeof *h)
+		return -1;
+	memcpy(h, *o, sizeof *h);
+	if (h->len < sizeof *h || h->len > left)
+		return -1;
+	*o += T_OPT_ALIGN(h->len) < left ? T_OPT_ALIGN(h->len) : left;
+	return 1;
 }
 
 /* XTI's order of results, best first: the ack's flags are the worst. */
@@ -218,6 +246,9 @@ opt_answer(struct udp_ep *ep, t_scalar_t flags, const struct t_opthdr *in,
 		h.status = ok ? T_SUCCESS : T_FAILURE;
 		if (ok)
 			*field = (uint8_t)(v = want);
+		if (ok && k == OPT_RECVDST)	/* the lanes build the indication */
+			__atomic_store_n(&udp_slots[ep->ue_slot].us_recvdst, want == T_YES,
+					 __ATOMIC_RELAXED);
 		break;
 	case T_CHECK:
 		h.status = ok ? T_SUCCESS : T_FAILURE;
@@ -263,18 +294,13 @@ tpi_optmgmt(queue_t *q, mblk_t *mp)
 	/* First pass: the list is well formed; count its options. */
 	const uint8_t *p = mp->b_rptr + r.OPT_offset, *end = p + r.OPT_length;
 	size_t n = 0;
-	for (const uint8_t *o = p; o < end; n++) {
-		struct t_opthdr h;
-		if ((size_t)(end - o) < sizeof h) {
-			error_ack(q, mp, T_OPTMGMT_REQ, TBADOPT, 0);
-			return;
-		}
-		memcpy(&h, o, sizeof h);
-		if (h.len < sizeof h || h.len > (size_t)(end - o)) {
-			error_ack(q, mp, T_OPTMGMT_REQ, TBADOPT, 0);
-			return;
-		}
-		o += T_OPT_ALIGN(h.len) < (size_t)(end - o) ? T_OPT_ALIGN(h.len) : (size_t)(end - o);
+	struct t_opthdr h;
+	int got;
+	for (const uint8_t *o = p; (got = opt_next(&o, end, &h)) == 1;)
+		n++;
+	if (got < 0) {
+		error_ack(q, mp, T_OPTMGMT_REQ, TBADOPT, 0);
+		return;
 	}
 	/* T_CURRENT and T_DEFAULT of nothing: every option we have. */
 	int all = n == 0 && (r.MGMT_flags == T_CURRENT || r.MGMT_flags == T_DEFAULT);
@@ -287,16 +313,14 @@ tpi_optmgmt(queue_t *q, mblk_t *mp)
 	int worst = 0;
 	t_uscalar_t worst_status = T_SUCCESS;
 	for (size_t i = 0; i < (all ? (size_t)OPT_COUNT_ : n); i++) {
-		struct t_opthdr h = {sizeof h, 0, 0, 0};
 		const uint8_t *value = NULL;
 		if (all) {
-			h.level = opts[i].level;
-			h.name = opts[i].name;
+			h = (struct t_opthdr){sizeof h, opts[i].level, opts[i].name, 0};
 		} else {
-			memcpy(&h, p, sizeof h);
+			const uint8_t *at = p;
+			(void)opt_next(&p, end, &h);	/* checked above */
 			if (h.len >= sizeof h + sizeof(t_uscalar_t))
-				value = p + sizeof h;
-			p += T_OPT_ALIGN(h.len) < (size_t)(end - p) ? T_OPT_ALIGN(h.len) : (size_t)(end - p);
+				value = at + sizeof h;
 		}
 		size_t len = opt_answer(ep, r.MGMT_flags, &h, value, w);
 		struct t_opthdr done;
@@ -324,10 +348,58 @@ tpi_optmgmt(queue_t *q, mblk_t *mp)
 /* Datagrams                                                           */
 /* ------------------------------------------------------------------ */
 
+/* What one T_UNITDATA_REQ's options ask of its datagram. */
+struct send_opts {
+	uint8_t ttl, tos;
+	uint32_t src;	/* host order; 0: the route's choice */
+};
+
+/* The options of a T_UNITDATA_REQ over the endpoint's own: 0, or the
+ * error for its T_UDERROR_IND. */
+static int
+send_options(const struct udp_ep *ep, const mblk_t *mp, const struct T_unitdata_req *r,
+	     struct send_opts *so)
+{
+	*so = (struct send_opts){ep->ue_ttl, ep->ue_tos, ep->ue_addr};
+	if (r->OPT_length == 0)
+		return 0;
+	if (r->OPT_length < 0 || r->OPT_offset < 0 || !MBLKIN(mp, r->OPT_offset, r->OPT_length))
+		return TBADOPT;
+	const uint8_t *o = mp->b_rptr + r->OPT_offset, *end = o + r->OPT_length;
+	struct t_opthdr h;
+	int got;
+	for (const uint8_t *at = o; (got = opt_next(&o, end, &h)) == 1; at = o) {
+		const uint8_t *value = at + sizeof h;
+		if (h.len != sizeof h + 4 || h.level != T_INET_IP)
+			return TBADOPT;
+		t_uscalar_t v;
+		memcpy(&v, value, sizeof v);
+		switch (h.name) {
+		case T_IP_TTL:
+			if (v < 1 || v > 255)
+				return TBADOPT;
+			so->ttl = (uint8_t)v;
+			break;
+		case T_IP_TOS:
+			if (v > 255)
+				return TBADOPT;
+			so->tos = (uint8_t)v;
+			break;
+		case T_IP_SRCADDR:	/* struct in_addr: network order */
+			so->src = ip_get32(value);
+			break;
+		default:
+			return TBADOPT;
+		}
+	}
+	return got < 0 ? TBADOPT : 0;
+}
+
 /* The datagram for dst (host order) with payload data, headers written
  * but the source (filled in by the caller). NULL: no memory. */
 static mblk_t *
-build(struct udp_ep *ep, uint32_t dst, uint16_t dport, const mblk_t *data, size_t len)
+build(struct udp_ep *ep, const struct send_opts *so, uint32_t dst, uint16_t dport,
+      const mblk_t *data, size_t len)
 {
 	mblk_t *dg = allocb(IP_ETHER_HDR + 20 + UDP_HDR + len, BPRI_MED);
 	if (dg == NULL)
@@ -342,13 +414,13 @@ build(struct udp_ep *ep, uint32_t dst, uint16_t dport, const mblk_t *data, size_
 	dg->b_wptr = w;
 	uint16_t id = __atomic_fetch_add(&udp_ip_id, 1, __ATOMIC_RELAXED);
 	ip[0] = 0x45;
-	ip[1] = ep->ue_tos;
+	ip[1] = so->tos;
 	ip[2] = (uint8_t)((20 + UDP_HDR + len) >> 8);
 	ip[3] = (uint8_t)(20 + UDP_HDR + len);
 	ip[4] = (uint8_t)(id >> 8);
 	ip[5] = (uint8_t)id;
 	ip[6] = ip[7] = 0;
-	ip[8] = ep->ue_ttl;
+	ip[8] = so->ttl;
 	ip[9] = 17;
 	ip_put32(ip + 16, dst);
 	udp[0] = (uint8_t)(ep->ue_port >> 8);
@@ -405,8 +477,14 @@ tpi_unitdata(queue_t *q, mblk_t *mp)
 		uderror(q, mp, EMSGSIZE);
 		return;
 	}
+	struct send_opts so;
+	int oerr = send_options(ep, mp, &r, &so);
+	if (oerr != 0) {
+		uderror(q, mp, oerr);
+		return;
+	}
 	uint32_t dst = ntohl(sin.sin_addr.s_addr);
-	mblk_t *dg = build(ep, dst, ntohs(sin.sin_port), mp->b_cont, len);
+	mblk_t *dg = build(ep, &so, dst, ntohs(sin.sin_port), mp->b_cont, len);
 	if (dg == NULL) {
 		uderror(q, mp, ENOBUFS);
 		return;
@@ -419,13 +497,15 @@ tpi_unitdata(queue_t *q, mblk_t *mp)
 	(void)pthread_mutex_lock(&ip_rt.lock);
 	if (ip_rt.fib != NULL) {
 		struct ip_if *out = NULL;
-		if (ip_fib_lookup(ip_rt.fib, dst, &nh) != 0)
+		if (so.src != 0 && !udp_addr_is_ours_locked(so.src))
+			err = TBADOPT;	/* a source that is not ours */
+		else if (ip_fib_lookup(ip_rt.fib, dst, &nh) != 0)
 			err = ENETUNREACH;
 		else if (nh.flags & IP_NH_REJECT)
 			err = EHOSTUNREACH;
 		else if ((out = ip_rt.ifs[nh.ifindex]) != NULL) {
 			int local = (nh.flags & IP_NH_LOCAL) != 0;
-			finish(ep, dg, ep->ue_addr != 0 ? ep->ue_addr : local ? dst : out->if_addr);
+			finish(ep, dg, so.src != 0 ? so.src : local ? dst : out->if_addr);
 			err = udp_lane_post(local ? NULL : out, dg);
 		}
 	}

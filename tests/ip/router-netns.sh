@@ -76,8 +76,8 @@ host "$nb" "$rb" "$pb" 10.2.0.2 10.2.0.1
 sed -e "s/iface=rt0,/iface=$ra,/; s/iface=rt1,/iface=$rb,/" \
 	-e "s|\"--no-pci\",|\"--no-pci\", \"--file-prefix=strdpr$tag\", \"--log-level=*:error\",|" \
 	-e "s|^socket = \"/run/strdp/streamsd.sock\"|socket = \"$work/ctl.sock\"|" \
+	-e "s|^socket = \"/run/strdp/apps.sock\"|socket = \"$work/apps.sock\"|" \
 	"$src/config/examples/router.toml" > "$work/router.toml"
-printf '\n[apps]\nenabled = false\n' >> "$work/router.toml"
 # The daemon runs from its build tree: ip.so comes from $build/modules.
 "$build/apps/streamsd/streamsd" -c "$work/router.toml" > "$work/streamsd.log" 2>&1 &
 dpid=$!
@@ -149,6 +149,31 @@ tcp_transfer() {
 }
 check "TCP: 4 MB a -> b, intact" tcp_transfer
 
+# UDP to the router's own /dev/udp: strdp-udp-echo (an application on
+# the apps socket, TPI) answers a Linux socat client in each namespace.
+udp_echo() {
+	STRDP_SOCKET="$work/apps.sock" timeout 30 \
+		"$build/apps/strdp-examples/strdp-udp-echo" -p 7 -n 4 -t 20 > "$work/echo.out" 2>&1 &
+	local srv=$! got
+	for _ in $(seq 50); do grep -q '^bound' "$work/echo.out" && break; sleep 0.1; done
+	grep -q '^bound 0.0.0.0:7$' "$work/echo.out" || { cat "$work/echo.out"; kill "$srv"; return 1; }
+	for to in 10.1.0.1 10.2.0.1; do
+		got=$(echo "hello $to" | in_a timeout 5 socat -t 2 - UDP:$to:7)
+		[ "$got" = "hello $to" ] || { echo "to $to from a: got '$got'"; kill "$srv"; return 1; }
+	done
+	got=$(head -c 3000 /dev/zero | tr '\0' x | in_b timeout 5 socat -t 2 - UDP:10.2.0.1:7)
+	[ ${#got} = 3000 ] || { echo "3000 bytes from b: got ${#got}"; kill "$srv"; return 1; }
+	got=$(echo "last" | in_b timeout 5 socat -t 2 - UDP:10.1.0.1:7)
+	[ "$got" = "last" ] || { echo "from b across: got '$got'"; kill "$srv"; return 1; }
+	wait "$srv" || { echo "strdp-udp-echo: exit $?"; cat "$work/echo.out"; return 1; }
+	grep -q '^echoed 4$' "$work/echo.out" || { cat "$work/echo.out"; return 1; }
+	# A port nobody bound: port unreachable, which socat reports.
+	if echo x | in_a timeout 5 socat -t 2 - UDP:10.1.0.1:9 > /dev/null 2>&1; then
+		echo "port 9 answered"; return 1
+	fi
+}
+check "UDP echo through /dev/udp (TPI) to socat, both sides" udp_echo
+
 route_live() {
 	strctl route list r0 | grep -q '10.9.0.0/16 *10.2.0.2' || { echo "no 10.9.0.0/16 from the file"; strctl route list r0; return 1; }
 	strctl route add r0 10.8.0.0/16 via 10.2.0.2 || return 1
@@ -201,7 +226,8 @@ c0, c1 = ifs["eth0"]["counters"], ifs["eth1"]["counters"]
 want = {"eth1 fragments": c1["fragments"], "eth0 fragments": c0["fragments"],
         "eth0 drop_ttl": c0["drop_ttl"], "eth0 drop_df": c0["drop_df"],
         "eth0 icmp_errors": c0["icmp_errors"], "eth0 echo_replies": c0["echo_replies"],
-        "eth1 forwarded": c1["forwarded"]}
+        "eth1 forwarded": c1["forwarded"], "eth0 udp_in": c0["udp_in"],
+        "eth1 udp_out": c1["udp_out"]}
 bad = [k for k, v in want.items() if v == 0]
 print(json.dumps(want))
 sys.exit(1 if bad else 0)

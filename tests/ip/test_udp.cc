@@ -85,10 +85,13 @@ class Udp : public IpRouter {
     EXPECT_EQ(e.TLI_error, tli);
     EXPECT_EQ(e.UNIX_error, uerr);
   }
-  void sendto(strdp_stream_t *ep, uint32_t addr, uint16_t port, const Bytes &data) {
-    T_unitdata_req r{T_UNITDATA_REQ, sizeof(sockaddr_in), sizeof r, 0, 0};
+  void sendto(strdp_stream_t *ep, uint32_t addr, uint16_t port, const Bytes &data,
+              const Bytes &opts = {}) {
+    T_unitdata_req r{T_UNITDATA_REQ, sizeof(sockaddr_in), sizeof r, int(opts.size()),
+                     opts.empty() ? 0 : int(sizeof r + sizeof(sockaddr_in))};
     sockaddr_in s = sin_of(addr, port);
     Bytes c = prim(r, &s, sizeof s);
+    c.insert(c.end(), opts.begin(), opts.end());
     strbuf cb{0, int(c.size()), reinterpret_cast<char *>(c.data())};
     strbuf db{0, int(data.size()), reinterpret_cast<char *>(const_cast<uint8_t *>(data.data()))};
     ASSERT_EQ(strdp_putmsg(ep, &cb, &db, 0), 0) << strerror(errno);
@@ -108,10 +111,17 @@ class Udp : public IpRouter {
       EXPECT_EQ(ntohs(s.sin_port), port);
     }
   }
-  // The next T_UNITDATA_IND: its source and data.
-  bool recvfrom(strdp_stream_t *ep, uint32_t *addr, uint16_t *port, Bytes *data) {
+  // The next T_UNITDATA_IND: its source and data (and its options).
+  bool recvfrom(strdp_stream_t *ep, uint32_t *addr, uint16_t *port, Bytes *data,
+                Bytes *opts = nullptr) {
     Msg m;
     if (!getmsg(ep, &m)) return false;
+    if (opts != nullptr) {
+      auto u = at<T_unitdata_ind>(m.ctl);
+      opts->clear();
+      if (u.OPT_length > 0 && size_t(u.OPT_offset + u.OPT_length) <= m.ctl.size())
+        opts->assign(m.ctl.begin() + u.OPT_offset, m.ctl.begin() + u.OPT_offset + u.OPT_length);
+    }
     EXPECT_EQ(m.prim(), t_uscalar_t{T_UNITDATA_IND});
     auto u = at<T_unitdata_ind>(m.ctl);
     EXPECT_EQ(u.SRC_length, int(sizeof(sockaddr_in)));
@@ -318,6 +328,73 @@ TEST_F(Udp, WhatCannotGoComesBackAsAnError) {
   EXPECT_TRUE(frames(w).empty()) << "nothing left";
 }
 
+// One option (header and a 4-byte value) as the XTI lists carry them.
+Bytes opt(t_uscalar_t level, t_uscalar_t name, const void *value) {
+  t_opthdr h{sizeof(t_opthdr) + 4, level, name, 0};
+  Bytes b(sizeof h + 4);
+  memcpy(b.data(), &h, sizeof h);
+  memcpy(b.data() + sizeof h, value, 4);
+  return b;
+}
+
+TEST_F(Udp, AnswersFromTheAddressItWasAskedAt) {
+  Wire a = attach("a", 1, r1_, 24), b = attach("b", 2, r2_, 24);
+  introduce(a, h1_, h1ip_, r1_);
+  strdp_stream_t *ep = endpoint();
+  ASSERT_EQ(bound_port(bind(ep, 0, 7)), 7);
+  t_uscalar_t yes = T_YES;
+  Bytes on = opt(T_INET_IP, T_IP_RECVDSTADDR, &yes);
+  T_optmgmt_req orq{T_OPTMGMT_REQ, int(on.size()), sizeof orq, T_NEGOTIATE};
+  EXPECT_EQ(at<T_optmgmt_ack>(ask(ep, prim(orq, on.data(), on.size())).ctl).MGMT_flags, T_SUCCESS);
+
+  // h1, on a's link, asks at the router's address on b's.
+  send(a, h1_, kEthIpv4, udp_summed(h1ip_, r2_, 4000, 7, Bytes{'q'}));
+  uint32_t addr;
+  uint16_t port;
+  Bytes data, opts;
+  ASSERT_TRUE(recvfrom(ep, &addr, &port, &data, &opts));
+  ASSERT_EQ(opts.size(), 20u);
+  auto h = at<t_opthdr>(opts);
+  EXPECT_EQ(h.level, t_uscalar_t{T_INET_IP});
+  EXPECT_EQ(h.name, t_uscalar_t{T_IP_RECVDSTADDR});
+  EXPECT_EQ(ntohl(at<uint32_t>(opts, 16)), r2_) << "the destination it was sent to";
+
+  // Answered from there, with this datagram's own TTL.
+  uint32_t from = htonl(r2_);
+  t_uscalar_t ttl = 9;
+  Bytes o = opt(T_INET_IP, T_IP_SRCADDR, &from);
+  Bytes t = opt(T_INET_IP, T_IP_TTL, &ttl);
+  o.insert(o.end(), t.begin(), t.end());
+  sendto(ep, addr, port, data, o);
+  std::vector<Bytes> f = frames(a);
+  ASSERT_EQ(f.size(), 1u);
+  Bytes ip = ip_of(f[0]);
+  EXPECT_EQ(get32(&ip[12]), r2_);
+  EXPECT_EQ(ip[8], 9);
+  EXPECT_TRUE(udp_sum_ok(ip));
+  sendto(ep, addr, port, data);
+  f = frames(a);
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(get32(&ip_of(f[0])[12]), r1_) << "without it: the route's interface";
+  EXPECT_EQ(ip_of(f[0])[8], 64) << "and the endpoint's TTL";
+
+  // A source that is not ours, an option it does not take, a bad list.
+  uint32_t other = htonl(ipv4(10, 1, 0, 99));
+  sendto(ep, addr, port, data, opt(T_INET_IP, T_IP_SRCADDR, &other));
+  expect_uderror(ep, TBADOPT, addr, port);
+  sendto(ep, addr, port, data, opt(T_INET_UDP, T_UDP_CHECKSUM, &yes));
+  expect_uderror(ep, TBADOPT, addr, port);
+  Bytes cut = opt(T_INET_IP, T_IP_TTL, &ttl);
+  cut.resize(12);
+  sendto(ep, addr, port, data, cut);
+  expect_uderror(ep, TBADOPT, addr, port);
+  t_uscalar_t zero = 0;
+  sendto(ep, addr, port, data, opt(T_INET_IP, T_IP_TTL, &zero));
+  expect_uderror(ep, TBADOPT, addr, port);
+  EXPECT_TRUE(frames(a).empty());
+  EXPECT_TRUE(frames(b).empty());
+}
+
 TEST_F(Udp, TalksToItselfThroughItsOwnAddress) {
   Wire w = attach("a", 1, r1_, 24);
   strdp_stream_t *a = endpoint(), *b = endpoint();
@@ -405,9 +482,9 @@ TEST_F(Udp, OptionManagementAnswersEachOptionAndRefusesBadLists) {
   ASSERT_EQ(m.prim(), t_uscalar_t{T_OPTMGMT_ACK});
   auto a = at<T_optmgmt_ack>(m.ctl);
   EXPECT_EQ(a.MGMT_flags, T_SUCCESS);
-  ASSERT_EQ(a.OPT_length, 3 * 20);
+  ASSERT_EQ(a.OPT_length, 4 * 20);
   std::map<t_uscalar_t, t_uscalar_t> cur;
-  for (int i = 0; i < 3; ++i) {
+  for (int i = 0; i < 4; ++i) {
     auto h = at<t_opthdr>(m.ctl, a.OPT_offset + 20 * i);
     EXPECT_EQ(h.len, 20u);
     cur[h.name] = at<t_uscalar_t>(m.ctl, a.OPT_offset + 20 * i + 16);
@@ -415,6 +492,7 @@ TEST_F(Udp, OptionManagementAnswersEachOptionAndRefusesBadLists) {
   EXPECT_EQ(cur[T_IP_TTL], 64u);
   EXPECT_EQ(cur[T_IP_TOS], 0u);
   EXPECT_EQ(cur[T_UDP_CHECKSUM], t_uscalar_t{T_YES});
+  EXPECT_EQ(cur[T_IP_RECVDSTADDR], t_uscalar_t{T_NO});
 
   auto one = [](t_uscalar_t level, t_uscalar_t name, t_uscalar_t v, bool with_value = true) {
     t_opthdr h{t_uscalar_t(sizeof(t_opthdr) + (with_value ? 4u : 0u)), level, name, 0};
