@@ -209,33 +209,7 @@ daemon::Status cmd_ip(daemon::Dataplane &dp, Fields &f, json &out) {
   daemon::Status st = dp.ip_interfaces(mux, &v);
   if (!st.ok()) return st;
   json a = json::array();
-  for (const ip_if_stats &s : v) {
-    char mac[18];
-    snprintf(mac, sizeof mac, "%02x:%02x:%02x:%02x:%02x:%02x", s.is_mac[0], s.is_mac[1],
-             s.is_mac[2], s.is_mac[3], s.is_mac[4], s.is_mac[5]);
-    json c = json::object(), d = json::object();
-#define IP_CTR_JSON_(name, doc) c[#name] = s.is_ctr[IP_IF_##name];
-    STRDP_IP_IF_COUNTERS(IP_CTR_JSON_)
-#undef IP_CTR_JSON_
-#define IP_DROP_JSON_(name, doc) d["input_" #name] = s.is_input_drops[IP_DROP_##name];
-    STRDP_IP_DROP_REASONS(IP_DROP_JSON_)
-#undef IP_DROP_JSON_
-#define IP_ARP_JSON_(name, doc) d["arp_" #name] = s.is_arp_drops[IP_ARP_DROP_##name];
-    STRDP_ARP_DROP_REASONS(IP_ARP_JSON_)
-#undef IP_ARP_JSON_
-#define IP_ICMP_JSON_(name, doc) d["icmp_not_sent_" #name] = s.is_icmp_not_sent[IP_ICMP_NO_##name];
-    STRDP_ICMP_NO_REASONS(IP_ICMP_JSON_)
-#undef IP_ICMP_JSON_
-    a.push_back({{"name", s.is_name},
-                 {"address", config::format_ipv4(s.is_addr) + "/" + std::to_string(s.is_plen)},
-                 {"mtu", s.is_mtu},
-                 {"mac", mac},
-                 {"up", s.is_up != 0},
-                 {"lanes", s.is_lanes},
-                 {"neighbours", s.is_neighbours},
-                 {"counters", std::move(c)},
-                 {"drops", std::move(d)}});
-  }
+  for (const ip_if_stats &s : v) a.push_back(control::to_json(s));
   out["mux"] = mux;
   out["interfaces"] = std::move(a);
   return st;

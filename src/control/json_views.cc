@@ -2,6 +2,8 @@
 // protocol: strctl and scripts read them; docs/daemon.md lists them).
 #include "control/json_views.h"
 
+#include <cstdio>
+
 #include "daemon/counters.h"
 
 namespace strdp::control {
@@ -47,6 +49,34 @@ json to_json(const daemon::StreamStats &s) {
     j["pmd"] = std::move(p);
   }
   return j;
+}
+
+json to_json(const ip_if_stats &s) {
+  char mac[18];
+  snprintf(mac, sizeof mac, "%02x:%02x:%02x:%02x:%02x:%02x", s.is_mac[0], s.is_mac[1],
+           s.is_mac[2], s.is_mac[3], s.is_mac[4], s.is_mac[5]);
+  json c = json::object(), d = json::object();
+#define IP_CTR_JSON_(name, doc) c[#name] = s.is_ctr[IP_IF_##name];
+  STRDP_IP_IF_COUNTERS(IP_CTR_JSON_)
+#undef IP_CTR_JSON_
+#define IP_DROP_JSON_(name, doc) d["input_" #name] = s.is_input_drops[IP_DROP_##name];
+  STRDP_IP_DROP_REASONS(IP_DROP_JSON_)
+#undef IP_DROP_JSON_
+#define IP_ARP_JSON_(name, doc) d["arp_" #name] = s.is_arp_drops[IP_ARP_DROP_##name];
+  STRDP_ARP_DROP_REASONS(IP_ARP_JSON_)
+#undef IP_ARP_JSON_
+#define IP_ICMP_JSON_(name, doc) d["icmp_not_sent_" #name] = s.is_icmp_not_sent[IP_ICMP_NO_##name];
+  STRDP_ICMP_NO_REASONS(IP_ICMP_JSON_)
+#undef IP_ICMP_JSON_
+  return {{"name", s.is_name},
+          {"address", config::format_ipv4(s.is_addr) + "/" + std::to_string(s.is_plen)},
+          {"mtu", s.is_mtu},
+          {"mac", mac},
+          {"up", s.is_up != 0},
+          {"lanes", s.is_lanes},
+          {"neighbours", s.is_neighbours},
+          {"counters", std::move(c)},
+          {"drops", std::move(d)}};
 }
 
 json to_json(const daemon::PortInfo &p) {

@@ -9,6 +9,7 @@
 #include <mutex>
 #include <vector>
 
+#include "control/json_views.h"
 #include "daemon/counters.h"
 #include "daemon/dataplane.h"
 
@@ -84,7 +85,52 @@ int cb_stream(const char *, const char *params, rte_tel_data *d) {
   return 0;
 }
 
+// "<mux>" or "<mux>,<interface>".
+int cb_ip(const char *, const char *params, rte_tel_data *d) {
+  if (params == nullptr || *params == '\0') return -EINVAL;
+  std::string p(params), mux = p.substr(0, p.find(',')), only;
+  if (p.size() > mux.size()) only = p.substr(mux.size() + 1);
+  std::lock_guard lock(g_mu);
+  if (g_dp == nullptr) return -ESHUTDOWN;
+  std::vector<ip_if_stats> v;
+  daemon::Status st = g_dp->ip_interfaces(mux, &v);
+  if (!st.ok()) return -st.err;
+  if (!only.empty()) {
+    std::erase_if(v, [&](const ip_if_stats &s) { return only != s.is_name; });
+    if (v.empty()) return -ENOENT;
+  }
+  ip_dict(v, d);
+  return 0;
+}
+
 }  // namespace
+
+void ip_dict(const std::vector<ip_if_stats> &v, rte_tel_data *d) {
+  rte_tel_data_start_dict(d);
+  for (const ip_if_stats &s : v) {
+    rte_tel_data *c = rte_tel_data_alloc();
+    if (c == nullptr) continue;
+    rte_tel_data_start_dict(c);
+    auto add = [c](const std::string &k, const nlohmann::json &x) {
+      if (x.is_string())
+        rte_tel_data_add_dict_string(c, key(k).c_str(), x.get<std::string>().c_str());
+      else if (x.is_boolean())
+        rte_tel_data_add_dict_u64(c, key(k).c_str(), x.get<bool>() ? 1 : 0);
+      else if (x.is_number_unsigned())
+        rte_tel_data_add_dict_u64(c, key(k).c_str(), x.get<uint64_t>());
+    };
+    const nlohmann::json j = control::to_json(s);
+    for (const auto &[k, x] : j.items()) {
+      if (k == "counters")
+        for (const auto &[ck, cx] : x.items()) add(ck, cx);
+      else if (k == "drops")
+        for (const auto &[dk, dx] : x.items()) add("drop_" + dk, dx);
+      else if (k != "name")
+        add(k, x);
+    }
+    rte_tel_data_add_dict_container(d, key(s.is_name).c_str(), c, 0);
+  }
+}
 
 // Every counter by its name in the lists (counters.h): a counter added
 // there is here too.
@@ -123,6 +169,9 @@ bool publish(daemon::Dataplane *dp, const std::string &control_socket) {
         rte_telemetry_register_cmd("/strdp/stream", cb_stream,
                                    "A stream's stack and per-queue counters, summed over its "
                                    "lanes. Parameters: stream name") != 0 ||
+        rte_telemetry_register_cmd("/strdp/ip", cb_ip,
+                                   "An ip stream's interfaces and every counter, summed over "
+                                   "lanes. Parameters: stream name[,interface]") != 0 ||
         rte_telemetry_register_cmd("/strdp/info", cb_info,
                                    "strdp version, streams, lanes, control socket. Takes no "
                                    "parameters") != 0)

@@ -5,6 +5,9 @@
 //   /strdp/streams           the stream names
 //   /strdp/stream,<name>     a stream's stack and per-queue counters
 //                            (arrays by queue position, summed over lanes)
+//   /strdp/ip,<mux>[,<if>]   an ip stream's interfaces (or one of them),
+//                            each a dict of every counter, summed over
+//                            lanes (drop reasons as drop_<reason>)
 //
 // The callbacks run on DPDK's telemetry thread; they read the dataplane
 // through its control operations, which gather each lane's counters on
@@ -12,8 +15,10 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 struct rte_tel_data;
+struct ip_if_stats;
 
 namespace strdp::daemon {
 class Dataplane;
@@ -33,5 +38,8 @@ void withdraw();
 // /strdp/stream,<name>'s reply for s (what a test checks against the
 // counter lists).
 void stream_dict(const daemon::StreamStats &s, rte_tel_data *d);
+// /strdp/ip's reply: the interfaces by name, each what the control
+// protocol's JSON has for it, flattened.
+void ip_dict(const std::vector<ip_if_stats> &v, rte_tel_data *d);
 
 }  // namespace strdp::telemetry

@@ -210,6 +210,57 @@ TEST(Counters, TelemetryHasEveryFieldUnderItsKnownKey) {
   EXPECT_EQ(at(t, "drops_no_next_queue")[0], queue_base(0) + kQueueFields + STRDP_DROP_NOQUEUE);
 }
 
+// An ip interface whose every counter has its own value.
+ip_if_stats synthetic_if() {
+  ip_if_stats s{};
+  snprintf(s.is_name, sizeof s.is_name, "eth0");
+  s.is_addr = 0x0a010001;
+  s.is_plen = 24;
+  s.is_mtu = 1500;
+  s.is_up = 1;
+  s.is_lanes = 2;
+  s.is_neighbours = 3;
+  for (int i = 0; i < IP_IF_COUNT_; ++i) s.is_ctr[i] = 1000 + i;
+  for (int i = 0; i < IP_DROP_COUNT_; ++i) s.is_input_drops[i] = 2000 + i;
+  for (int i = 0; i < IP_ARP_DROP_COUNT_; ++i) s.is_arp_drops[i] = 3000 + i;
+  for (int i = 0; i < IP_ICMP_NO_COUNT_; ++i) s.is_icmp_not_sent[i] = 4000 + i;
+  return s;
+}
+
+int cb_synthetic_ip(const char *, const char *, rte_tel_data *d) {
+  telemetry::ip_dict({synthetic_if()}, d);
+  return 0;
+}
+
+TEST(Counters, IpTelemetryHasEveryCounterOfTheJson) {
+  static bool registered = false;
+  if (!registered) {
+    ASSERT_EQ(rte_telemetry_register_cmd("/strdp_test/ip", cb_synthetic_ip, "test"), 0);
+    registered = true;
+  }
+  json j = control::to_json(synthetic_if());
+  size_t counters = j["counters"].size(), drops = j["drops"].size();
+  // Every slot of every list is in the JSON once (values are distinct).
+  EXPECT_EQ(counters, size_t{IP_IF_COUNT_});
+  // Entry 0 of each reason list is "no drop", which has no counter.
+  EXPECT_EQ(drops, size_t{IP_DROP_COUNT_} + size_t{IP_ARP_DROP_COUNT_} + size_t{IP_ICMP_NO_COUNT_} - 3);
+  std::set<uint64_t> seen;
+  for (const auto &[k, v] : j["counters"].items()) seen.insert(v.get<uint64_t>());
+  for (const auto &[k, v] : j["drops"].items()) seen.insert(v.get<uint64_t>());
+  EXPECT_EQ(seen.size(), counters + drops);
+
+  json t = telemetry_call("/strdp_test/ip");
+  ASSERT_TRUE(t.is_object()) << t;
+  const json &e = at(t, "eth0");
+  ASSERT_TRUE(e.is_object()) << t;
+  for (const auto &[k, v] : j["counters"].items()) EXPECT_EQ(at(e, k), v) << k;
+  for (const auto &[k, v] : j["drops"].items()) EXPECT_EQ(at(e, "drop_" + k), v) << k;
+  EXPECT_EQ(at(e, "address"), "10.1.0.1/24");
+  EXPECT_EQ(at(e, "mtu"), 1500);
+  EXPECT_EQ(at(e, "lanes"), 2);
+  EXPECT_EQ(e.size(), counters + drops + 6) << "address, mtu, mac, up, lanes, neighbours";
+}
+
 std::string print_stats(const json &reply) {
   char *buf = nullptr;
   size_t len = 0;

@@ -26,7 +26,7 @@ set -u
 build=$1 src=$2
 skip() { echo "SKIP: $*"; exit 77; }
 [ "$(id -u)" = 0 ] || skip "not root: network namespaces and veth pairs need root"
-for p in ip ping socat ethtool traceroute sha256sum; do
+for p in ip ping socat ethtool traceroute sha256sum dpdk-telemetry.py; do
 	command -v "$p" >/dev/null || skip "no $p (scripts/install-deps.sh installs it)"
 done
 
@@ -234,6 +234,24 @@ sys.exit(1 if bad else 0)
 PY
 }
 check "strctl ip: the router counted what it did" counted
+
+# The same counters in DPDK telemetry (nothing moves now: no traffic).
+telemetry_ip() {
+	strctl --json ip r0 > "$work/ip.json" || return 1
+	echo /strdp/ip,r0 | timeout 30 dpdk-telemetry.py -f "strdpr$tag" > "$work/tel.out" 2>&1 ||
+		{ cat "$work/tel.out"; return 1; }
+	python3 - "$work/ip.json" "$work/tel.out" <<'PY'
+import json, re, sys
+ifs = {i["name"]: i for i in json.load(open(sys.argv[1]))["interfaces"]}
+text = open(sys.argv[2]).read()
+tel = json.loads(text[text.index('{"/strdp/ip"'):].splitlines()[0])["/strdp/ip"]
+bad = [(n, k) for n, i in ifs.items() for k, v in i["counters"].items() if tel[n][k] != v]
+bad += [(n, k) for n, i in ifs.items() for k, v in i["drops"].items() if tel[n]["drop_" + k] != v]
+print("interfaces", sorted(tel), "differing:", bad)
+sys.exit(1 if bad or sorted(tel) != sorted(ifs) else 0)
+PY
+}
+check "telemetry /strdp/ip,r0: every counter as strctl ip has it" telemetry_ip
 
 kill "$dpid"
 wait "$dpid"
