@@ -190,6 +190,20 @@ static void start_asking(struct ip_arp_cache *c, struct arp_entry *e, uint64_t n
 	e->next_ms = now + c->conf.retrans_ms;
 }
 
+int ip_arp_peek(const struct ip_arp_cache *c, uint32_t ip, uint64_t now_ms, uint8_t mac[6],
+		uint64_t *until_ms)
+{
+	const struct arp_entry *e = find((struct ip_arp_cache *)c, ip);
+	if (e == NULL || e->state != ST_VALID)
+		return 0;
+	uint64_t until = e->confirmed_ms + 2ull * c->conf.reachable_ms;
+	if (now_ms >= until)
+		return 0;
+	memcpy(mac, e->mac, 6);
+	*until_ms = until;
+	return 1;
+}
+
 enum ip_arp_resolution ip_arp_resolve(struct ip_arp_cache *c, uint32_t ip, uint64_t now_ms,
 				      mblk_t *mp, uint8_t mac[6], int *ask)
 {

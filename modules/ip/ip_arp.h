@@ -80,6 +80,15 @@ enum ip_arp_resolution ip_arp_resolve(struct ip_arp_cache *c, uint32_t ip, uint6
 				      mblk_t *mp, uint8_t mac[6], int *ask);
 
 /*
+ * What ip_arp_resolve would answer for ip without a message to hold:
+ * 1 and *mac when it would say IP_ARP_RESOLVED, with *until_ms the
+ * moment it stops doing so; 0 otherwise. Changes nothing: the frame fast
+ * path asks, and leaves every other case to ip_arp_resolve.
+ */
+int ip_arp_peek(const struct ip_arp_cache *c, uint32_t ip, uint64_t now_ms, uint8_t mac[6],
+		uint64_t *until_ms);
+
+/*
  * What a received packet (already parsed) teaches, for an interface whose
  * address is own_ip: the sender's entry is created (only if the packet is
  * for us, RFC 826's merge rule) or updated. Returns the messages that

@@ -54,6 +54,7 @@ arp_in(struct ip_lower *lo, mblk_t *mp, size_t len)
 		ctr->arp_drops[v]++;
 		return;
 	}
+	lo->lo_memo_ip = 0;	/* the cache may change: the fast path asks it */
 	ctr->c[IP_IF_rx_arp]++;
 	uint8_t mac[6];
 	int reply = 0;

@@ -90,6 +90,12 @@ struct ip_lower {
 	int		lo_up;		/* link state, DL_NOTIFY_IND */
 	uint32_t	lo_max_sdu;
 	uint8_t		lo_mac[6];
+	/* The fast path's last neighbour on this link (ip_fast.c), good
+	 * until lo_memo_until_ms unless ARP on this lower says otherwise
+	 * (then lo_memo_ip is cleared). */
+	uint8_t		lo_memo_mac[6];
+	uint32_t	lo_memo_ip;
+	uint64_t	lo_memo_until_ms;
 	struct ip_lower	*lo_next;	/* the lane's list */
 };
 
@@ -156,6 +162,8 @@ IP_PRIVATE int ip_route_list(mblk_t *mp, size_t *countp);
 /* ip_data.c: what comes up a lower. */
 IP_PRIVATE int ip_lrput(queue_t *q, mblk_t *mp);
 IP_PRIVATE int ip_lwput(queue_t *q, mblk_t *mp);
+/* ip_fast.c: the frame fast path of a lower's read side. */
+IP_PRIVATE unsigned int ip_lrputf(queue_t *q, strdp_frame_t **f, unsigned int n);
 
 /* ip_output.c: what leaves. mp's b_rptr is at the Ethernet header's
  * place, the IPv4 header after it. */

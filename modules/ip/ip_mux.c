@@ -9,7 +9,8 @@
  *    IP_IOC_* commands; M_FLUSH the canonical driver way; data written on
  *    an upper stream has nowhere to go yet (freed, counted);
  *  - upper read: nothing is sent up;
- *  - lower read and write: the data path (ip_data.c, ip_output.c).
+ *  - lower read and write: the data path (ip_fast.c for bursts of frames
+ *    it can forward as they are, ip_data.c, ip_output.c).
  *
  * Threads: an open runs on its lane's thread, and so do the links and
  * ioctls of its stream. ip_rt.lock guards what lanes share and change
@@ -56,6 +57,7 @@ static struct qinit ip_uwinit = {
 static struct qinit ip_lrinit = {
 	.qi_putp = ip_lrput,
 	.qi_minfo = &ip_lminfo,
+	.qi_putfp = ip_lrputf,	/* forwarding of plain datagrams, as frames */
 };
 static struct qinit ip_lwinit = {
 	.qi_putp = ip_lwput,

@@ -86,6 +86,7 @@ lane_timers(struct ip_lane *ln)
 	for (struct ip_lower *lo = ln->il_lowers; lo != NULL; lo = lo->lo_next) {
 		if (lo->lo_arp == NULL || lo->lo_ifp == NULL)
 			continue;
+		lo->lo_memo_ip = 0;	/* entries may go: the fast path asks again */
 		unsigned n;
 		do {
 			n = ip_arp_tick(lo->lo_arp, ln->il_now_ms, ask, 16);
