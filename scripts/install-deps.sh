@@ -10,7 +10,8 @@ set -euo pipefail
 # No libnuma-dev of ours: strdp does not call libnuma; libdpdk-dev depends
 # on it for DPDK's own static link flags (libdpdk-libs.pc). libpcap-dev is
 # the sniffer plugin's. ping, traceroute, socat and ethtool are the Linux hosts'
-# side of the router's namespace tests (tests/ip/router-netns.sh).
+# side of the router's namespace tests (tests/ip/router-netns.sh); dpdk-doc
+# has the l3fwd-graph source perf/ip-bench.sh builds.
 PKGS=(
 	build-essential pkg-config meson ninja-build python3
 	dpdk dpdk-dev libdpdk-dev
@@ -20,6 +21,7 @@ PKGS=(
 	libgtest-dev libgmock-dev libbenchmark-dev
 	iproute2
 	iputils-ping traceroute socat ethtool
+	dpdk-doc
 )
 # Hyperscan exists only for x86-64; meson builds without it (hsmatch off).
 OPTIONAL=(libhyperscan-dev)

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include <rte_mbuf.h>
+#include <rte_prefetch.h>
 #include <strdp/mbuf.h>
 
 #include "ip_impl.h"
@@ -29,6 +30,7 @@
 #include "ip_util.h"
 
 #define IP_FAST_BURST 64
+#define IP_FAST_PREFETCH 16	/* mbufs this far ahead, their bytes half as far */
 
 /* The neighbour's MAC for nexthop on lo, from its one-entry memo or the
  * cache (without side effects); 0 when the message path must resolve. */
@@ -51,14 +53,14 @@ neighbour(struct ip_lower *lo, uint32_t nexthop, uint64_t now_ms, const uint8_t 
 }
 
 /* The IPv4 header of a frame the fast path may take, or NULL. */
-static uint8_t *
-plain_ipv4(const struct ip_lower *lo, struct rte_mbuf *m, unsigned *tlen)
+static inline uint8_t *
+plain_ipv4(const uint8_t own_mac[6], struct rte_mbuf *m, unsigned *tlen)
 {
 	if (m->nb_segs != 1 || m->data_len < IP_ETHER_HDR + 20)
 		return NULL;
 	uint8_t *eth = rte_pktmbuf_mtod(m, uint8_t *);
 	/* Unicast to us (a group address is never forwarded), IPv4. */
-	if (memcmp(eth, lo->lo_ifp->if_mac, 6) != 0 || eth[12] != 0x08 || eth[13] != 0x00)
+	if (memcmp(eth, own_mac, 6) != 0 || eth[12] != 0x08 || eth[13] != 0x00)
 		return NULL;
 	uint8_t *ip = eth + IP_ETHER_HDR;
 	unsigned hlen;
@@ -80,6 +82,7 @@ ip_lrputf(queue_t *q, strdp_frame_t **f, unsigned int n)
 	struct ip_nexthop nh[IP_FAST_BURST];
 	uint8_t found[IP_FAST_BURST];
 	unsigned tlen[IP_FAST_BURST];
+	uint16_t pad[IP_FAST_BURST];
 	uint8_t *ip[IP_FAST_BURST];
 	struct ip_lower *out[IP_FAST_BURST];
 	const uint8_t *mac[IP_FAST_BURST];
@@ -89,10 +92,23 @@ ip_lrputf(queue_t *q, strdp_frame_t **f, unsigned int n)
 	if (n > IP_FAST_BURST)
 		n = IP_FAST_BURST;	/* the rest come as messages: rare, and right */
 
+	/* The frames' mbufs and bytes were last touched by the PMD a burst
+	 * ago: ask for them a few frames ahead, as l3fwd does. */
+	const uint8_t *own_mac = lo->lo_ifp->if_mac;
+	for (unsigned i = 0; i < n && i < IP_FAST_PREFETCH; i++)
+		rte_prefetch0(strdp_frame_mbuf(f[i]));
+	for (unsigned i = 0; i < n && i < IP_FAST_PREFETCH / 2; i++)
+		rte_prefetch0(rte_pktmbuf_mtod(strdp_frame_mbuf(f[i]), void *));
 	unsigned k = 0;
 	for (; k < n; k++) {
-		if ((ip[k] = plain_ipv4(lo, strdp_frame_mbuf(f[k]), &tlen[k])) == NULL)
+		if (k + IP_FAST_PREFETCH < n)
+			rte_prefetch0(strdp_frame_mbuf(f[k + IP_FAST_PREFETCH]));
+		if (k + IP_FAST_PREFETCH / 2 < n)
+			rte_prefetch0(rte_pktmbuf_mtod(strdp_frame_mbuf(f[k + IP_FAST_PREFETCH / 2]), void *));
+		struct rte_mbuf *m = strdp_frame_mbuf(f[k]);
+		if ((ip[k] = plain_ipv4(own_mac, m, &tlen[k])) == NULL)
 			break;
+		pad[k] = (uint16_t)(m->data_len - IP_ETHER_HDR - tlen[k]);
 		dst[k] = ip_get32(ip[k] + 16);
 	}
 	if (k == 0)
@@ -103,13 +119,20 @@ ip_lrputf(queue_t *q, strdp_frame_t **f, unsigned int n)
 	 * see, and at a link with no room (where the message path counts the
 	 * drop). Room is asked once per lower in a row, as for fragments. */
 	unsigned take = 0;
-	struct ip_lower *room_for = NULL;
+	struct ip_lower *room_for = NULL, *o = NULL;
+	unsigned oindex = ~0u, mtu = 0;
 	for (; take < k; take++) {
 		if (!found[take] || (nh[take].flags & (IP_NH_LOCAL | IP_NH_REJECT)))
 			break;
-		struct ip_if *oif = ip_if_at(nh[take].ifindex);
-		struct ip_lower *o = oif != NULL ? oif->if_lower[ln->il_id] : NULL;
-		if (o == NULL || !o->lo_up || o->lo_ifp != oif || tlen[take] > oif->if_mtu)
+		if (nh[take].ifindex != oindex) {	/* most go where the last went */
+			oindex = nh[take].ifindex;
+			struct ip_if *oif = ip_if_at(oindex);
+			o = oif != NULL ? oif->if_lower[ln->il_id] : NULL;
+			if (o == NULL || !o->lo_up || o->lo_ifp != oif)
+				break;
+			mtu = oif->if_mtu;
+		}
+		if (tlen[take] > mtu)
 			break;
 		uint32_t hop = nh[take].gateway != 0 ? nh[take].gateway : dst[take];
 		if (!neighbour(o, hop, ln->il_now_ms, &mac[take]))
@@ -129,10 +152,8 @@ ip_lrputf(queue_t *q, strdp_frame_t **f, unsigned int n)
 	in->c[IP_IF_forwarded] += take;
 	unsigned run = 0;
 	for (unsigned i = 0; i < take; i++) {
-		struct rte_mbuf *m = strdp_frame_mbuf(f[i]);
-		unsigned pad = m->data_len - IP_ETHER_HDR - tlen[i];
-		if (pad != 0)
-			rte_pktmbuf_trim(m, (uint16_t)pad);	/* the link's padding */
+		if (pad[i] != 0)	/* the link's padding */
+			rte_pktmbuf_trim(strdp_frame_mbuf(f[i]), pad[i]);
 		ip_ttl_decrement(ip[i]);
 		uint8_t *eth = ip[i] - IP_ETHER_HDR;
 		memcpy(eth, mac[i], 6);

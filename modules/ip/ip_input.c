@@ -38,28 +38,10 @@ ip_drop_name(int verdict)
 	return (ip_reason_name(drop_names, IP_DROP_COUNT_, verdict));
 }
 
-static int
-martian_source(uint32_t a)
-{
-	uint8_t top = (uint8_t)(a >> 24);
-
-	return (top == 0 || top == 127 || top >= 224);  /* 224/4, 240/4, bcast */
-}
-
-static int
-martian_destination(uint32_t a)
-{
-	uint8_t top = (uint8_t)(a >> 24);
-
-	if (a == 0xffffffffu)
-		return (0);
-	return (top == 0 || top == 127 || top >= 240);
-}
-
 /* Every option's length is at least 2 and stays inside the header; an
  * end-of-list ends the walk (what follows it is padding). */
-static int
-options_ok(const uint8_t *opt, unsigned len)
+int
+ip_options_ok(const uint8_t *opt, unsigned len)
 {
 	for (unsigned i = 0; i < len;) {
 		if (opt[i] == 0)	/* end of list */
@@ -75,52 +57,3 @@ options_ok(const uint8_t *opt, unsigned len)
 	return (1);
 }
 
-enum ip_input_verdict
-ip_input_check(const uint8_t *hdr, size_t avail, unsigned *hlen,
-	       unsigned *tlen)
-{
-	const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)hdr;
-	unsigned ihl, total;
-
-	if (avail < sizeof(struct rte_ipv4_hdr))
-		return (IP_DROP_short_frame);
-	if ((ip->version_ihl >> 4) != 4)
-		return (IP_DROP_version);
-	ihl = (unsigned)(ip->version_ihl & 0x0f) * 4;
-	if (ihl < sizeof(struct rte_ipv4_hdr) || ihl > avail)
-		return (IP_DROP_header_length);
-	total = rte_be_to_cpu_16(ip->total_length);
-	if (total < ihl || total > avail)
-		return (IP_DROP_total_length);
-	if (rte_raw_cksum(hdr, ihl) != 0xffff)
-		return (IP_DROP_checksum);
-	if (ihl > sizeof(struct rte_ipv4_hdr) &&
-	    !options_ok(hdr + sizeof(struct rte_ipv4_hdr), ihl - sizeof(struct rte_ipv4_hdr)))
-		return (IP_DROP_options);
-	if (martian_source(rte_be_to_cpu_32(ip->src_addr)))
-		return (IP_DROP_source);
-	if (martian_destination(rte_be_to_cpu_32(ip->dst_addr)))
-		return (IP_DROP_destination);
-	*hlen = ihl;
-	*tlen = total;
-	return (IP_INPUT_OK);
-}
-
-void
-ip_ttl_decrement(uint8_t *hdr)
-{
-	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)hdr;
-	/* The 16-bit word holding TTL (high byte) and protocol (low byte). */
-	uint32_t old_word = ((uint32_t)ip->time_to_live << 8) | ip->next_proto_id;
-	uint32_t new_word = old_word - 0x100;
-	uint32_t sum;
-
-	ip->time_to_live--;
-	/* RFC 1624 eqn. 3, in host order: HC' = ~(~HC + ~m + m'). */
-	sum = (uint16_t)~rte_be_to_cpu_16(ip->hdr_checksum);
-	sum += (uint16_t)~old_word;
-	sum += new_word;
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	ip->hdr_checksum = rte_cpu_to_be_16((uint16_t)~sum);
-}

@@ -56,7 +56,7 @@ std::vector<Piece> cut(const std::vector<uint8_t> &d, unsigned mtu) {
     size_t n = ip_frag_write(f.data(), f.size(), d.data(), &plan, k);
     EXPECT_GT(n, 0u);
     f.resize(n);
-    unsigned fh, ft;
+    unsigned fh = 0, ft = 0;  // set only when the check passes
     EXPECT_EQ(ip_input_check(f.data(), f.size(), &fh, &ft), IP_INPUT_OK) << "fragment " << k;
     EXPECT_LE(n, mtu);
     EXPECT_EQ(memcmp(&f[4], &d[4], 2), 0) << "the identification is kept";
