@@ -64,8 +64,14 @@ plain_ipv4(const uint8_t own_mac[6], struct rte_mbuf *m, unsigned *tlen)
 		return NULL;
 	uint8_t *ip = eth + IP_ETHER_HDR;
 	unsigned hlen;
+	/* A NIC that checked the header checksum says so; one that found it
+	 * bad leaves the frame to the message path, which counts it. */
+	uint64_t sum = m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
 	if (ip[0] != 0x45 ||	/* options: the message path reads them */
-	    ip_input_check(ip, m->data_len - IP_ETHER_HDR, &hlen, tlen) != IP_INPUT_OK || ip[8] <= 1)
+	    sum == RTE_MBUF_F_RX_IP_CKSUM_BAD ||
+	    ip_input_check_sum(ip, m->data_len - IP_ETHER_HDR, &hlen, tlen,
+			       sum == RTE_MBUF_F_RX_IP_CKSUM_GOOD) != IP_INPUT_OK ||
+	    ip[8] <= 1)
 		return NULL;
 	uint32_t dst = ip_get32(ip + 16);
 	if ((dst >> 28) == 14 || dst == 0xffffffffu)

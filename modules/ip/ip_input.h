@@ -79,8 +79,21 @@ static inline uint16_t ip_header_sum(const uint8_t *hdr, unsigned ihl)
  * bytes past it are link padding, to trim). Options are checked for their
  * lengths only (each at least 2 and inside the header).
  */
+static inline enum ip_input_verdict ip_input_check_sum(const uint8_t *hdr, size_t avail,
+						       unsigned *hlen, unsigned *tlen,
+						       int sum_checked);
+
 static inline enum ip_input_verdict ip_input_check(const uint8_t *hdr, size_t avail,
 						   unsigned *hlen, unsigned *tlen)
+{
+	return ip_input_check_sum(hdr, avail, hlen, tlen, 0);
+}
+
+/* The same, but sum_checked says the NIC verified the header checksum
+ * (RTE_MBUF_F_RX_IP_CKSUM_GOOD), which is then not summed again. */
+static inline enum ip_input_verdict ip_input_check_sum(const uint8_t *hdr, size_t avail,
+						       unsigned *hlen, unsigned *tlen,
+						       int sum_checked)
 {
 	const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)hdr;
 	unsigned ihl, total;
@@ -95,7 +108,7 @@ static inline enum ip_input_verdict ip_input_check(const uint8_t *hdr, size_t av
 	total = rte_be_to_cpu_16(ip->total_length);
 	if (total < ihl || total > avail)
 		return IP_DROP_total_length;
-	if (ip_header_sum(hdr, ihl) != 0xffff)
+	if (!sum_checked && ip_header_sum(hdr, ihl) != 0xffff)
 		return IP_DROP_checksum;
 	if (ihl > sizeof(struct rte_ipv4_hdr) &&
 	    !ip_options_ok(hdr + sizeof(struct rte_ipv4_hdr), ihl - sizeof(struct rte_ipv4_hdr)))

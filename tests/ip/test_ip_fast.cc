@@ -147,6 +147,21 @@ TEST_F(IpFast, TakesTheLeadingRunAndLeavesTheRestUntouched) {
   EXPECT_EQ(get16(&out[0][12]), kEthArp);
 }
 
+// A NIC that checked the IPv4 checksum says so in ol_flags: good is
+// believed (not summed again), bad leaves the frame to the message path.
+TEST_F(IpFast, BelievesTheNicsChecksumVerdict) {
+  Bytes wrong = to_b();
+  wrong[14 + 10] ^= 0x55;  // a header checksum no longer right
+  std::vector<strdp_frame_t *> f = make_frames({wrong, to_b()});
+  strdp_frame_mbuf(f[0])->ol_flags |= RTE_MBUF_F_RX_IP_CKSUM_GOOD;
+  strdp_frame_mbuf(f[1])->ol_flags |= RTE_MBUF_F_RX_IP_CKSUM_BAD;
+  queue_t *q = lower_rq(a_);
+  EXPECT_EQ(q->q_qinfo->qi_putfp(q, f.data(), 2), 1u) << "the good one only";
+  putnext_frames(driver_rq(a_), f.data() + 1, 1);
+  drain();
+  EXPECT_EQ(frames(b_).size(), 2u) << "the bad verdict's frame is right: the message path forwards it";
+}
+
 TEST_F(IpFast, WhatIsNotPlainForwardingGoesTheMessageWay) {
   // Each of these, first in a burst, makes the fast path take nothing;
   // the message path must then do what it always does.
