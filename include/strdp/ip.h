@@ -180,6 +180,7 @@ enum ip_icmp_verdict {
 	X(icmp_errors, "ICMP errors sent (time exceeded, unreachable, needfrag)") \
 	X(arp_requests, "ARP requests sent") \
 	X(arp_replies, "ARP replies sent") \
+	X(arp_shared, "ARP packets handed to the interface's other lanes to learn from") \
 	X(fragments, "fragments made") \
 	X(udp_in, "UDP datagrams queued for a /dev/udp endpoint") \
 	X(udp_out, "UDP datagrams /dev/udp endpoints sent by this interface") \

@@ -6,7 +6,8 @@
  *  - Ethernet: shorter than a header, for another station's address, or
  *    neither IPv4 nor ARP: dropped and counted;
  *  - ARP (ip_arp): learnt from, answered when it asks for our address;
- *    what waited for the sender goes out;
+ *    what waited for the sender goes out; the interface's other lanes
+ *    learn from it too (arp_share);
  *  - IPv4: the input checks (ip_input, 5.2.2), the link padding trimmed;
  *    a datagram for one of our addresses (or the limited broadcast) is
  *    delivered here: ICMP echo is answered, UDP goes to the endpoint
@@ -25,6 +26,8 @@
 #include <sys/strsun.h>
 #include <string.h>
 
+#include <rte_ring.h>
+
 #include "ip_impl.h"
 #include "ip_input.h"
 #include "ip_util.h"
@@ -41,11 +44,86 @@ drop(struct ip_counters *ctr, enum ip_if_counter why, mblk_t *mp)
 	freemsg(mp);
 }
 
+/* What an ARP packet teaches lo's cache; what waited for the sender goes
+ * out. A request for our address is answered only where it came in. */
+static void
+arp_learn(struct ip_lower *lo, const struct ip_arp_pkt *pkt, int may_reply)
+{
+	struct ip_if *ifp = lo->lo_ifp;
+	uint8_t mac[6];
+	int reply = 0;
+
+	lo->lo_memo_ip = 0;	/* the cache may change: the fast path asks it */
+	mblk_t *w = ip_arp_input(lo->lo_arp, pkt, ifp->if_addr, lo->lo_lane->il_now_ms, mac,
+				 &reply);
+	if (reply && may_reply)
+		ip_arp_send(lo, IP_ARP_REPLY, pkt->sha, pkt->spa, pkt->sha);
+	int room = w != NULL && canputnext(lo->lo_wq);
+	while (w != NULL) {	/* what waited for the sender, in order */
+		mblk_t *next = w->b_next;
+		w->b_next = NULL;
+		ip_send_to(lo, w, mac, room);
+		w = next;
+	}
+}
+
+/* ARP news, from one lane of an interface to its others. */
+struct arp_news {
+	uint32_t ifindex;
+	struct ip_arp_pkt pkt;
+};
+
+/*
+ * With RSS, an answer comes in on whichever lane the NIC hashes it to,
+ * not the one that asked: each of the interface's other lanes gets the
+ * packet too, through its inbox, and learns from it as if it had come in
+ * there (the same merge rule, no answer sent). A lane whose inbox is
+ * full misses it, and asks again if it needs to.
+ */
+static void
+arp_share(struct ip_lower *lo, const struct ip_arp_pkt *pkt)
+{
+	struct ip_if *ifp = lo->lo_ifp;
+	unsigned self = lo->lo_lane->il_id;
+
+	if (pkt->spa == 0 || pkt->spa == ifp->if_addr)
+		return;		/* nothing to learn anywhere */
+	for (unsigned j = 0; j < IP_MAX_LANES; j++) {
+		if (j == self || __atomic_load_n(&ifp->if_lower[j], __ATOMIC_RELAXED) == NULL)
+			continue;
+		struct rte_ring *inbox = __atomic_load_n(&ip_rt.lanes[j].il_inbox, __ATOMIC_ACQUIRE);
+		mblk_t *rec = inbox != NULL ? allocb(sizeof(struct arp_news), BPRI_MED) : NULL;
+		if (rec == NULL)
+			continue;
+		struct arp_news n = {ifp->if_index, *pkt};
+		memcpy(rec->b_wptr, &n, sizeof n);
+		rec->b_wptr += sizeof n;
+		rec->b_datap->db_type = M_PROTO;
+		if (rte_ring_mp_enqueue(inbox, rec) != 0)
+			freemsg(rec);
+		else
+			lo->lo_ctr->c[IP_IF_arp_shared]++;
+	}
+}
+
+void
+ip_arp_news(struct ip_lane *ln, mblk_t *rec)
+{
+	struct arp_news n;
+
+	memcpy(&n, rec->b_rptr, sizeof n);
+	freemsg(rec);
+	struct ip_if *ifp = ip_if_at(n.ifindex);
+	struct ip_lower *lo = ifp != NULL ? ifp->if_lower[ln->il_id] : NULL;
+	if (lo == NULL || lo->lo_ifp != ifp || lo->lo_arp == NULL)
+		return;		/* the interface or this lane's lower went */
+	arp_learn(lo, &n.pkt, 0);
+}
+
 static void
 arp_in(struct ip_lower *lo, mblk_t *mp, size_t len)
 {
 	struct ip_counters *ctr = lo->lo_ctr;
-	struct ip_if *ifp = lo->lo_ifp;
 	struct ip_arp_pkt pkt;
 	enum ip_arp_verdict v = ip_arp_parse(mp->b_rptr + IP_ETHER_HDR, len - IP_ETHER_HDR, &pkt);
 
@@ -54,21 +132,10 @@ arp_in(struct ip_lower *lo, mblk_t *mp, size_t len)
 		ctr->arp_drops[v]++;
 		return;
 	}
-	lo->lo_memo_ip = 0;	/* the cache may change: the fast path asks it */
 	ctr->c[IP_IF_rx_arp]++;
-	uint8_t mac[6];
-	int reply = 0;
-	mblk_t *w = ip_arp_input(lo->lo_arp, &pkt, ifp->if_addr, lo->lo_lane->il_now_ms, mac,
-				 &reply);
-	if (reply)
-		ip_arp_send(lo, IP_ARP_REPLY, pkt.sha, pkt.spa, pkt.sha);
-	int room = w != NULL && canputnext(lo->lo_wq);
-	while (w != NULL) {	/* what waited for the sender, in order */
-		mblk_t *next = w->b_next;
-		w->b_next = NULL;
-		ip_send_to(lo, w, mac, room);
-		w = next;
-	}
+	arp_learn(lo, &pkt, 1);
+	if (__atomic_load_n(&lo->lo_ifp->if_lanes, __ATOMIC_RELAXED) > 1)
+		arp_share(lo, &pkt);
 }
 
 /* For one of our addresses, or the limited broadcast. */

@@ -199,7 +199,7 @@ ip_lower_unlink(struct ip_upper *up, int cmd, struct linkblk *lp)
 	}
 	fold_arp_drops(lo);
 	if (lo->lo_ifp != NULL) {
-		lo->lo_ifp->if_lower[ln->il_id] = NULL;
+		__atomic_store_n(&lo->lo_ifp->if_lower[ln->il_id], NULL, __ATOMIC_RELEASE);
 		if (--lo->lo_ifp->if_lanes == 0)
 			if_remove(lo->lo_ifp);
 	}
@@ -445,7 +445,7 @@ ip_ifset(struct ip_upper *up, const struct ip_ifreq *rq)
 		/* What the lower counted unassigned stays the lane's. */
 		lo->lo_ifp = ifp;
 		lo->lo_ctr = &ifp->if_ctr[ln->il_id];
-		ifp->if_lower[ln->il_id] = lo;
+		__atomic_store_n(&ifp->if_lower[ln->il_id], lo, __ATOMIC_RELEASE);
 		ifp->if_lanes++;
 	}
 	(void)pthread_mutex_unlock(&ip_rt.lock);

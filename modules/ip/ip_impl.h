@@ -62,8 +62,9 @@ struct ip_lane {
 	struct ip_icmp_bucket il_icmp;
 	struct ip_lower	*il_lowers;	/* linked on this lane */
 	struct ip_counters il_unassigned; /* lowers with no interface yet */
-	struct rte_ring	*il_udp_tx;	/* MPSC: what /dev/udp endpoints send;
-					   made with the slot, kept */
+	struct rte_ring	*il_inbox;	/* MPSC, made with the slot and kept:
+					   what other threads hand this lane
+					   (ip_lane_inbox) */
 };
 
 enum ip_lower_state {
@@ -138,7 +139,9 @@ struct ip_router {
 
 IP_PRIVATE extern struct ip_router ip_rt;
 
-/* ip_router.c: the router's state, lanes and their poller. */
+/* ip_router.c: the router's state, lanes and their poller. A lane's
+ * inbox takes M_DATA (a datagram a /dev/udp endpoint sends, udp_lane.c)
+ * and M_PROTO (ARP news from another lane of an interface, ip_data.c). */
 IP_PRIVATE int ip_router_start(void);
 IP_PRIVATE struct ip_lane *ip_lane_get(strdp_sched_t *s);
 IP_PRIVATE void ip_lane_put(struct ip_lane *ln);
@@ -161,6 +164,9 @@ IP_PRIVATE int ip_route_list(mblk_t *mp, size_t *countp);
 
 /* ip_data.c: what comes up a lower. */
 IP_PRIVATE int ip_lrput(queue_t *q, mblk_t *mp);
+/* ARP news from another lane of an interface (ip_arp_share's record,
+ * freed here). */
+IP_PRIVATE void ip_arp_news(struct ip_lane *ln, mblk_t *rec);
 IP_PRIVATE int ip_lwput(queue_t *q, mblk_t *mp);
 /* ip_fast.c: the frame fast path of a lower's read side. */
 IP_PRIVATE unsigned int ip_lrputf(queue_t *q, strdp_frame_t **f, unsigned int n);

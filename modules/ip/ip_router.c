@@ -96,6 +96,23 @@ lane_timers(struct ip_lane *ln)
 	}
 }
 
+/* What other threads handed the lane (ip_impl.h). */
+static unsigned
+lane_inbox(struct ip_lane *ln)
+{
+	void *objs[32];
+	unsigned n = rte_ring_sc_dequeue_burst(ln->il_inbox, objs, 32, NULL);
+
+	for (unsigned i = 0; i < n; i++) {
+		mblk_t *mp = objs[i];
+		if (mp->b_datap->db_type == M_PROTO)
+			ip_arp_news(ln, mp);
+		else
+			udp_lane_out(ln, mp);
+	}
+	return n;
+}
+
 static unsigned
 lane_poll(void *arg)
 {
@@ -103,7 +120,7 @@ lane_poll(void *arg)
 
 	rte_rcu_qsbr_quiescent(ip_rt.qs, ln->il_id);
 	ln->il_now_ms = now_ms();
-	unsigned sent = udp_lane_tx(ln);
+	unsigned sent = lane_inbox(ln);
 	if (ln->il_now_ms - ln->il_tick_ms < IP_TICK_MS)
 		return sent;
 	ln->il_tick_ms = ln->il_now_ms;
@@ -130,7 +147,7 @@ ip_lane_get(strdp_sched_t *s)
 	if (free_ln == NULL)
 		return NULL;
 	struct ip_lane *ln = free_ln;
-	struct rte_ring *tx = ln->il_udp_tx;
+	struct rte_ring *tx = ln->il_inbox;
 	memset(ln, 0, sizeof *ln);
 	ln->il_id = (unsigned)(ln - ip_rt.lanes);
 	if (tx == NULL) {
@@ -143,7 +160,7 @@ ip_lane_get(strdp_sched_t *s)
 	void *stale;	/* handed to this slot's last lane as it went */
 	while (rte_ring_dequeue(tx, &stale) == 0)
 		freemsg(stale);
-	ln->il_udp_tx = tx;
+	ln->il_inbox = tx;
 	ln->il_now_ms = ln->il_tick_ms = now_ms();
 	ip_icmp_bucket_init(&ln->il_icmp, IP_ICMP_RATE, IP_ICMP_BURST, ln->il_now_ms);
 	if (rte_rcu_qsbr_thread_register(ip_rt.qs, ln->il_id) != 0)
@@ -168,6 +185,11 @@ ip_lane_release_idle(struct ip_lane *ln)
 	if (ln->il_sched == NULL || ln->il_opens != 0 || ln->il_lowers != NULL)
 		return;
 	strdp_sched_remove_poller(ln->il_sched, ln->il_poller);
+	/* What others handed it and nobody will take now. (What comes after
+	 * this is freed when the slot is taken again.) */
+	void *left;
+	while (rte_ring_dequeue(ln->il_inbox, &left) == 0)
+		freemsg(left);
 	rte_rcu_qsbr_thread_offline(ip_rt.qs, ln->il_id);
 	rte_rcu_qsbr_thread_unregister(ip_rt.qs, ln->il_id);
 	ln->il_sched = NULL;

@@ -17,7 +17,7 @@
  *    nothing. The read service procedure moves datagrams up while the
  *    stream head takes them: the ring is the receive buffer, a full one
  *    is the lane's counted drop.
- *  - endpoint -> lane: each lane has an MPSC ring (il_udp_tx), made with
+ *  - endpoint -> lane: each lane has an MPSC ring (il_inbox), made with
  *    its slot and never freed; the lane drains it in its poller and
  *    routes each datagram as one of its own.
  *
@@ -98,7 +98,8 @@ IP_PRIVATE void udp_wput_data(queue_t *q, mblk_t *mp);
 IP_PRIVATE uint16_t udp_sum(const uint8_t *ip, const uint8_t *udp, unsigned len);
 IP_PRIVATE int udp_input(struct ip_lane *ln, struct ip_counters *ctr, mblk_t *mp,
 			 const uint8_t *ip, unsigned hlen, unsigned tlen);
-IP_PRIVATE unsigned udp_lane_tx(struct ip_lane *ln);
+/* A datagram from the lane's inbox: routed as the lane's own. */
+IP_PRIVATE void udp_lane_out(struct ip_lane *ln, mblk_t *mp);
 /* The owner: hands a complete datagram (b_rptr at the Ethernet header's
  * place) to a lane that can send it; EAGAIN when its ring is full,
  * ENETDOWN when no lane is there. With ip_rt.lock held. */

@@ -142,8 +142,8 @@ udp_input(struct ip_lane *ln, struct ip_counters *ctr, mblk_t *mp, const uint8_t
 }
 
 /* One datagram an endpoint sent: routed as this lane's own. */
-static void
-lane_out(struct ip_lane *ln, mblk_t *mp)
+void
+udp_lane_out(struct ip_lane *ln, mblk_t *mp)
 {
 	uint8_t *ip = mp->b_rptr + IP_ETHER_HDR;
 	unsigned tlen = ip_get16(ip + 2);
@@ -170,18 +170,6 @@ lane_out(struct ip_lane *ln, mblk_t *mp)
 	ip_output(ln, ifp, nh.gateway != 0 ? nh.gateway : dst, mp);
 }
 
-/* In the lane's poller: what endpoints handed it. */
-unsigned
-udp_lane_tx(struct ip_lane *ln)
-{
-	void *objs[32];
-	unsigned n = rte_ring_sc_dequeue_burst(ln->il_udp_tx, objs, 32, NULL);
-
-	for (unsigned i = 0; i < n; i++)
-		lane_out(ln, objs[i]);
-	return n;
-}
-
 int
 udp_lane_post(const struct ip_if *out, mblk_t *mp)
 {
@@ -192,7 +180,7 @@ udp_lane_post(const struct ip_if *out, mblk_t *mp)
 	 * so that the datagram crosses no thread. */
 	for (unsigned i = 0; i < IP_MAX_LANES; i++) {
 		struct ip_lane *ln = &ip_rt.lanes[i];
-		if (ln->il_sched == NULL || ln->il_udp_tx == NULL ||
+		if (ln->il_sched == NULL || ln->il_inbox == NULL ||
 		    (out != NULL && out->if_lower[i] == NULL))
 			continue;
 		if (pick == NULL || ln->il_sched == here)
@@ -200,5 +188,5 @@ udp_lane_post(const struct ip_if *out, mblk_t *mp)
 	}
 	if (pick == NULL)
 		return ENETDOWN;
-	return rte_ring_mp_enqueue(pick->il_udp_tx, mp) == 0 ? 0 : EAGAIN;
+	return rte_ring_mp_enqueue(pick->il_inbox, mp) == 0 ? 0 : EAGAIN;
 }
