@@ -32,23 +32,23 @@
 #define IP_FAST_BURST 64
 #define IP_FAST_PREFETCH 16	/* mbufs this far ahead, their bytes half as far */
 
-/* The neighbour's MAC for nexthop on lo, from its one-entry memo or the
- * cache (without side effects); 0 when the message path must resolve. */
+/* The neighbour's MAC for nexthop on lo, copied into mac, from its
+ * one-entry memo or the cache (without side effects); 0 when the message
+ * path must resolve. A copy: a later frame of the burst may move the memo
+ * to another neighbour. */
 static int
-neighbour(struct ip_lower *lo, uint32_t nexthop, uint64_t now_ms, const uint8_t **mac)
+neighbour(struct ip_lower *lo, uint32_t nexthop, uint64_t now_ms, uint8_t mac[6])
 {
-	if (lo->lo_memo_ip == nexthop && now_ms < lo->lo_memo_until_ms) {
-		*mac = lo->lo_memo_mac;
-		return 1;
+	if (lo->lo_memo_ip != nexthop || now_ms >= lo->lo_memo_until_ms) {
+		uint64_t until;
+		if (!ip_arp_peek(lo->lo_arp, nexthop, now_ms, lo->lo_memo_mac, &until)) {
+			lo->lo_memo_ip = 0;
+			return 0;
+		}
+		lo->lo_memo_ip = nexthop;
+		lo->lo_memo_until_ms = until;
 	}
-	uint64_t until;
-	if (!ip_arp_peek(lo->lo_arp, nexthop, now_ms, lo->lo_memo_mac, &until)) {
-		lo->lo_memo_ip = 0;
-		return 0;
-	}
-	lo->lo_memo_ip = nexthop;
-	lo->lo_memo_until_ms = until;
-	*mac = lo->lo_memo_mac;
+	memcpy(mac, lo->lo_memo_mac, 6);
 	return 1;
 }
 
@@ -91,7 +91,7 @@ ip_lrputf(queue_t *q, strdp_frame_t **f, unsigned int n)
 	uint16_t pad[IP_FAST_BURST];
 	uint8_t *ip[IP_FAST_BURST];
 	struct ip_lower *out[IP_FAST_BURST];
-	const uint8_t *mac[IP_FAST_BURST];
+	uint8_t mac[IP_FAST_BURST][6];
 
 	if (lo->lo_ifp == NULL || !lo->lo_up)
 		return 0;
@@ -141,7 +141,7 @@ ip_lrputf(queue_t *q, strdp_frame_t **f, unsigned int n)
 		if (tlen[take] > mtu)
 			break;
 		uint32_t hop = nh[take].gateway != 0 ? nh[take].gateway : dst[take];
-		if (!neighbour(o, hop, ln->il_now_ms, &mac[take]))
+		if (!neighbour(o, hop, ln->il_now_ms, mac[take]))
 			break;
 		if (o != room_for) {
 			if (!canputnext(o->lo_wq))

@@ -192,6 +192,20 @@ TEST_F(IpFast, WhatIsNotPlainForwardingGoesTheMessageWay) {
   }
 }
 
+// Frames of one burst to two neighbours on one link, in turns: each
+// leaves with its own neighbour's MAC (the memo moves between them).
+TEST_F(IpFast, EachFrameOfABurstGoesToItsOwnNeighbour) {
+  const Mac h3{0x02, 0, 0, 0, 0xa3, 3};
+  const uint32_t h3ip = ipv4(10, 2, 0, 3);
+  introduce(b_, h3, h3ip, r2_);
+  std::vector<Bytes> burst;
+  for (int i = 0; i < 6; ++i) burst.push_back(to_b(64, 18 + i, i % 2 ? h3ip : h2ip_));
+  put_frames(a_, burst);
+  std::vector<Bytes> f = frames(b_);
+  ASSERT_EQ(f.size(), 6u);
+  for (int i = 0; i < 6; ++i) EXPECT_EQ(macs(f[i]), macs(i % 2 ? h3 : h2_, b_.mac)) << "frame " << i;
+}
+
 TEST_F(IpFast, ANeighbourThatChangesItsAddressIsFollowed) {
   put_frames(a_, {to_b()});
   std::vector<Bytes> f = frames(b_);
