@@ -190,17 +190,20 @@ static void start_asking(struct ip_arp_cache *c, struct arp_entry *e, uint64_t n
 	e->next_ms = now + c->conf.retrans_ms;
 }
 
+/* A valid entry's answer is used for twice the reachable time. */
+static int trusted(const struct ip_arp_cache *c, const struct arp_entry *e, uint64_t now_ms)
+{
+	return now_ms - e->confirmed_ms < 2ull * c->conf.reachable_ms;
+}
+
 int ip_arp_peek(const struct ip_arp_cache *c, uint32_t ip, uint64_t now_ms, uint8_t mac[6],
 		uint64_t *until_ms)
 {
 	const struct arp_entry *e = find((struct ip_arp_cache *)c, ip);
-	if (e == NULL || e->state != ST_VALID)
-		return 0;
-	uint64_t until = e->confirmed_ms + 2ull * c->conf.reachable_ms;
-	if (now_ms >= until)
+	if (e == NULL || e->state != ST_VALID || !trusted(c, e, now_ms))
 		return 0;
 	memcpy(mac, e->mac, 6);
-	*until_ms = until;
+	*until_ms = e->confirmed_ms + 2ull * c->conf.reachable_ms;
 	return 1;
 }
 
@@ -210,7 +213,7 @@ enum ip_arp_resolution ip_arp_resolve(struct ip_arp_cache *c, uint32_t ip, uint6
 	*ask = 0;
 	struct arp_entry *e = find(c, ip);
 	if (e != NULL && e->state == ST_VALID) {
-		if (now_ms - e->confirmed_ms < 2ull * c->conf.reachable_ms) {
+		if (trusted(c, e, now_ms)) {
 			memcpy(mac, e->mac, 6);
 			return IP_ARP_RESOLVED;
 		}
@@ -265,8 +268,7 @@ unsigned ip_arp_tick(struct ip_arp_cache *c, uint64_t now_ms, uint32_t *ask, uns
 				e->tries++;
 				e->next_ms = now_ms + c->conf.retrans_ms;
 			}
-		} else if (e->state == ST_VALID &&
-			   now_ms - e->confirmed_ms >= 2ull * c->conf.reachable_ms) {
+		} else if (e->state == ST_VALID && !trusted(c, e, now_ms)) {
 			forget(c, e);
 		}
 	}

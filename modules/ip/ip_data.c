@@ -164,7 +164,7 @@ local_in(struct ip_lower *lo, mblk_t *mp, uint8_t *ip, unsigned hlen, unsigned t
 		ip_route_out(lo->lo_lane, ctr, mp);
 		return;
 	}
-	if (proto == IP_PROTO_UDP && udp_input(lo->lo_lane, ctr, mp, ip, hlen, tlen))
+	if (proto == IP_PROTO_UDP && udp_input(ctr, mp, ip, hlen, tlen))
 		return;
 	if (!bcast)
 		ip_icmp_send_error(lo, ip, tlen, IP_ICMP_UNREACH,

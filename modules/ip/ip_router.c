@@ -24,6 +24,7 @@
 #include <stdio.h>
 
 #include "ip_impl.h"
+#include "ip_util.h"
 #include "udp_impl.h"
 
 #define IP_FIB_ROUTES 65536
@@ -147,20 +148,18 @@ ip_lane_get(strdp_sched_t *s)
 	if (free_ln == NULL)
 		return NULL;
 	struct ip_lane *ln = free_ln;
-	struct rte_ring *tx = ln->il_inbox;
+	struct rte_ring *inbox = ln->il_inbox;
 	memset(ln, 0, sizeof *ln);
 	ln->il_id = (unsigned)(ln - ip_rt.lanes);
-	if (tx == NULL) {
+	if (inbox == NULL) {
 		char name[RTE_RING_NAMESIZE];
-		snprintf(name, sizeof name, "ip_udptx%u", ln->il_id);
-		tx = rte_ring_create(name, UDP_TXRING, SOCKET_ID_ANY, RING_F_SC_DEQ);
-		if (tx == NULL)
+		snprintf(name, sizeof name, "ip_inbox%u", ln->il_id);
+		inbox = rte_ring_create(name, UDP_TXRING, SOCKET_ID_ANY, RING_F_SC_DEQ);
+		if (inbox == NULL)
 			return NULL;
 	}
-	void *stale;	/* handed to this slot's last lane as it went */
-	while (rte_ring_dequeue(tx, &stale) == 0)
-		freemsg(stale);
-	ln->il_inbox = tx;
+	ip_ring_free_msgs(inbox);	/* handed to this slot's last lane as it went */
+	ln->il_inbox = inbox;
 	ln->il_now_ms = ln->il_tick_ms = now_ms();
 	ip_icmp_bucket_init(&ln->il_icmp, IP_ICMP_RATE, IP_ICMP_BURST, ln->il_now_ms);
 	if (rte_rcu_qsbr_thread_register(ip_rt.qs, ln->il_id) != 0)
@@ -187,9 +186,7 @@ ip_lane_release_idle(struct ip_lane *ln)
 	strdp_sched_remove_poller(ln->il_sched, ln->il_poller);
 	/* What others handed it and nobody will take now. (What comes after
 	 * this is freed when the slot is taken again.) */
-	void *left;
-	while (rte_ring_dequeue(ln->il_inbox, &left) == 0)
-		freemsg(left);
+	ip_ring_free_msgs(ln->il_inbox);
 	rte_rcu_qsbr_thread_offline(ip_rt.qs, ln->il_id);
 	rte_rcu_qsbr_thread_unregister(ip_rt.qs, ln->il_id);
 	ln->il_sched = NULL;

@@ -1,8 +1,8 @@
 /*
  * Small pieces the ip multiplexor's files share: big-endian 32-bit loads
  * and stores on byte buffers (no alignment assumed), the header checksum,
- * the names of drop reasons, the free-index stacks of its tables and the one way they make an
- * rte_hash. Not part of any interface.
+ * the names of drop reasons, the free-index stacks of its tables, the one way they make an
+ * rte_hash, and the emptying of a ring of messages. Not part of any interface.
  */
 #ifndef STRDP_IP_UTIL_H
 #define STRDP_IP_UTIL_H
@@ -14,6 +14,8 @@
 #include <rte_hash.h>
 #include <rte_ip.h>
 #include <rte_jhash.h>
+#include <rte_ring.h>
+#include <strdp/stream.h>
 
 static inline uint32_t ip_get32(const uint8_t *p)
 {
@@ -70,6 +72,15 @@ static inline struct rte_hash *ip_hash_create(const char *tag, const char *name,
 		.socket_id = socket,
 	};
 	return rte_hash_create(&p);
+}
+
+/* Frees every message left in a ring of mblk_t pointers (an inbox or a
+ * receive ring nobody will read). The caller is its one consumer. */
+static inline void ip_ring_free_msgs(struct rte_ring *r)
+{
+	void *mp;
+	while (rte_ring_dequeue(r, &mp) == 0)
+		freemsg(mp);
 }
 
 #endif /* STRDP_IP_UTIL_H */

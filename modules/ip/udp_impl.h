@@ -67,7 +67,6 @@ struct udp_slot {
 struct udp_ep {
 	queue_t		*ue_rq;
 	unsigned	ue_slot;
-	uint32_t	ue_gen;		/* the slot's generation at open */
 	int		ue_state;	/* TS_UNBND or TS_IDLE */
 	uint32_t	ue_addr;	/* host order, 0: any */
 	uint16_t	ue_port;	/* host order, 0: unbound */
@@ -96,8 +95,8 @@ IP_PRIVATE void udp_wput_data(queue_t *q, mblk_t *mp);
 
 /* udp_lane.c: the lanes' side. */
 IP_PRIVATE uint16_t udp_sum(const uint8_t *ip, const uint8_t *udp, unsigned len);
-IP_PRIVATE int udp_input(struct ip_lane *ln, struct ip_counters *ctr, mblk_t *mp,
-			 const uint8_t *ip, unsigned hlen, unsigned tlen);
+IP_PRIVATE int udp_input(struct ip_counters *ctr, mblk_t *mp, const uint8_t *ip,
+			 unsigned hlen, unsigned tlen);
 /* A datagram from the lane's inbox: routed as the lane's own. */
 IP_PRIVATE void udp_lane_out(struct ip_lane *ln, mblk_t *mp);
 /* The owner: hands a complete datagram (b_rptr at the Ethernet header's

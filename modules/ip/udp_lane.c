@@ -61,10 +61,9 @@ wake(struct udp_slot *us)
  * endpoint has its port (the caller answers ICMP port unreachable).
  */
 int
-udp_input(struct ip_lane *ln, struct ip_counters *ctr, mblk_t *mp, const uint8_t *ip,
-	  unsigned hlen, unsigned tlen)
+udp_input(struct ip_counters *ctr, mblk_t *mp, const uint8_t *ip, unsigned hlen,
+	  unsigned tlen)
 {
-	(void)ln;
 	const uint8_t *udp = ip + hlen;
 	unsigned ulen = tlen - hlen;
 	unsigned len = ulen >= UDP_HDR ? ip_get16(udp + 4) : 0;
@@ -161,7 +160,7 @@ udp_lane_out(struct ip_lane *ln, mblk_t *mp)
 	struct ip_counters *ctr = &ifp->if_ctr[ln->il_id];
 	ctr->c[IP_IF_udp_out]++;
 	if (nh.flags & IP_NH_LOCAL) {	/* to ourselves: straight in */
-		if (!udp_input(ln, ctr, mp, ip, (ip[0] & 0xfu) * 4u, tlen)) {
+		if (!udp_input(ctr, mp, ip, (ip[0] & 0xfu) * 4u, tlen)) {
 			ctr->c[IP_IF_drop_local_proto]++;
 			freemsg(mp);
 		}

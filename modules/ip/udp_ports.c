@@ -14,6 +14,7 @@
 #include <rte_rcu_qsbr.h>
 #include <rte_ring.h>
 
+#include "ip_util.h"
 #include "udp_impl.h"
 
 #define UDP_GRACE_MS 50	/* a running lane reports within microseconds */
@@ -54,7 +55,6 @@ udp_slot_take(strdp_sched_t *s, struct udp_ep *ep)
 		__atomic_store_n(&us->us_rcvbuf_full, 0, __ATOMIC_RELAXED);
 		__atomic_store_n(&us->us_nomem, 0, __ATOMIC_RELAXED);
 		ep->ue_slot = i;
-		ep->ue_gen = __atomic_load_n(&us->us_gen, __ATOMIC_RELAXED);
 		err = 0;
 		break;
 	}
@@ -94,9 +94,7 @@ udp_slot_release(struct udp_ep *ep)
 	udp_port_unbind(ep);
 	__atomic_fetch_add(&us->us_gen, 1, __ATOMIC_RELEASE);
 	grace_period();
-	void *obj;
-	while (rte_ring_dequeue(us->us_ring, &obj) == 0)
-		freemsg(obj);
+	ip_ring_free_msgs(us->us_ring);
 	(void)pthread_mutex_lock(&udp_lock);
 	us->us_ep = NULL;
 	us->us_sched = NULL;
